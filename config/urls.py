@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from sasaeai.tenancy import views as tenancy_views
+from sasaeai.tenancy.converters import LgCodeConverter
+
+register_converter(LgCodeConverter, "lgcode")
+
+admin.site.site_header = "ささえあい 管理画面"
+admin.site.site_title = "ささえあい 管理画面"
+admin.site.index_title = "データの管理"
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("accounts/", include("sasaeai.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
+    path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),
+    path("<lgcode:code>/<slug:slug>/indicators/", include("sasaeai.indicators.urls")),
+]

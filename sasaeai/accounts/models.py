@@ -1,0 +1,59 @@
+"""Users and what they may do: a Membership in an organization with a role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from sasaeai.tenancy.models import Municipality, Organization
+
+
+class User(AbstractUser):
+    """A person who signs in: 事務局 staff, a department's 担当, a committee member."""
+
+    display_name = models.CharField("氏名", max_length=60, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "利用者"
+        verbose_name_plural = "利用者"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def in_municipality(self, municipality: Municipality) -> MembershipQuerySet:
+        return self.filter(organization__municipality=municipality)
+
+
+class Membership(models.Model):
+    """Why a user may see or do anything: membership of one organization, with one role."""
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", "事務局"
+        STAFF = "staff", "担当"
+        COMMITTEE = "committee", "委員"
+        VIEWER = "viewer", "閲覧"
+
+    user = models.ForeignKey(
+        User, verbose_name="利用者", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="組織", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "所属"
+        verbose_name_plural = "所属"
+        ordering = ["organization", "user"]
+        constraints = [
+            # One role per organization: a second role would make "what may she do" ambiguous.
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}（{self.organization}・{self.get_role_display()}）"

@@ -1,0 +1,57 @@
+"""record(): the one way an audit event is written, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from sasaeai.audit.models import AuditEvent
+
+# Never copied into an audit event, whatever model they sit on.
+SECRET_FIELDS = frozenset({"password", "token", "secret", "key"})
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of a row, JSON-safe, secrets left out."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SECRET_FIELDS:
+            continue
+        value = field.value_from_object(instance)
+        if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal | uuid.UUID):
+            value = str(value)
+        data[field.attname if field.is_relation else field.name] = value
+    return data
+
+
+def record(
+    *,
+    by: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    municipality_code: str = "",
+    organization: str = "",
+    note: str = "",
+) -> AuditEvent:
+    user = by if getattr(by, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=str(by) if by is not None else "システム",
+        municipality_code=municipality_code,
+        organization=organization,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_label=str(obj)[:300] if obj is not None else "",
+        before=before,
+        after=after,
+        note=note,
+    )

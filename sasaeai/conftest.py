@@ -1,0 +1,22 @@
+import os
+
+import pytest
+
+from sasaeai.testing import World, build_world
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The five demo municipalities are loaded once; every test runs in a rolled-back transaction."""
+    from sasaeai.demo.loader import load_all
+
+    with django_db_blocker.unblock():
+        load_all()
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    return build_world()

@@ -1,0 +1,1 @@
+"""The five seed plans of ../shared/seeds as Python data (format: FORMAT.md)."""

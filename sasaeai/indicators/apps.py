@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "sasaeai.indicators"
+    label = "indicators"
+    verbose_name = "成果指標"

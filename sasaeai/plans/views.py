@@ -1,0 +1,191 @@
+"""The plan as staff and residents read it: 体系図, element and initiative pages, 課題 × 取組."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sasaeai.accounts.access import (
+    get_element_for_user,
+    get_initiative_for_user,
+    get_plan_for_user,
+    is_member,
+)
+from sasaeai.indicators.models import Indicator
+from sasaeai.plans.models import (
+    Actor,
+    ActorStatement,
+    Challenge,
+    Evidence,
+    Initiative,
+    Placement,
+    Plan,
+    PlanElement,
+)
+
+
+@dataclass
+class Node:
+    """One element of the 体系図 with what hangs under it, built from three queries."""
+
+    element: PlanElement
+    depth: int
+    children: list[Node] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    repeats: list[Placement] = field(default_factory=list)
+
+
+def structure(plan: Plan) -> list[Node]:
+    elements = list(plan.elements.all())
+    initiatives = list(plan.initiatives.all())
+    placements = list(
+        Placement.objects.filter(element__plan=plan).select_related("initiative__element")
+    )
+    nodes = {e.pk: Node(e, 0) for e in elements}
+    roots: list[Node] = []
+    for element in elements:
+        node = nodes[element.pk]
+        if element.parent_id in nodes:
+            nodes[element.parent_id].children.append(node)
+        else:
+            roots.append(node)
+    for initiative in initiatives:
+        nodes[initiative.element_id].initiatives.append(initiative)
+    for placement in placements:
+        nodes[placement.element_id].repeats.append(placement)
+
+    def set_depth(items: list[Node], depth: int) -> None:
+        for item in items:
+            item.depth = depth
+            set_depth(item.children, depth + 1)
+
+    set_depth(roots, 0)
+    return roots
+
+
+@dataclass
+class ActorBlock:
+    actor: Actor
+    statements: list[ActorStatement]
+
+
+def actor_blocks(statements: list[ActorStatement]) -> list[ActorBlock]:
+    """Statements grouped by actor, in the plan's order of actors (自助 → 共助 → 公助 as printed)."""
+    ordered = sorted(statements, key=lambda s: (s.actor.order, s.actor_id, s.order, s.pk))
+    return [
+        ActorBlock(actor, list(group))
+        for actor, group in groupby(ordered, key=lambda s: s.actor)
+    ]
+
+
+def statement_queryset():  # type: ignore[no-untyped-def]
+    return ActorStatement.objects.select_related(
+        "actor", "repeat_of__initiative", "repeat_of__element"
+    )
+
+
+def plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
+    return {"plan": plan, "municipality": plan.municipality, "is_member": is_member(request.user, plan.municipality)}
+
+
+@require_GET
+def plan_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            **plan_context(request, plan),
+            "owners": list(plan.owners.all()),
+            "tree": structure(plan),
+            "plan_wide": actor_blocks(list(statement_queryset().filter(plan=plan).plan_wide())),
+            "element_count": plan.elements.count(),
+            "initiative_count": plan.initiatives.count(),
+            "indicator_count": plan.indicators.count(),
+            "challenge_count": plan.challenges.count(),
+            "successors": list(plan.successors.all()),
+            "district_plans": list(plan.district_plans.select_related("area")),
+        },
+    )
+
+
+@require_GET
+def element_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    element = get_element_for_user(request.user, code, slug, pk)
+    plan = element.plan
+    return render(
+        request,
+        "plans/element_detail.html",
+        {
+            **plan_context(request, plan),
+            "element": element,
+            "ancestors": element.ancestors(),
+            "children": list(element.children.all()),
+            "initiatives": list(element.initiatives.all()),
+            "repeats": list(element.placements.select_related("initiative__element")),
+            "blocks": actor_blocks(list(statement_queryset().filter(element=element))),
+            "indicators": list(Indicator.objects.filter(element=element).with_figures()),
+            "challenges": list(element.challenges.all()),
+        },
+    )
+
+
+@require_GET
+def initiative_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    initiative = get_initiative_for_user(request.user, code, slug, pk)
+    plan = initiative.plan
+    home = initiative.element
+    return render(
+        request,
+        "plans/initiative_detail.html",
+        {
+            **plan_context(request, plan),
+            "initiative": initiative,
+            "ancestors": [*home.ancestors(), home],
+            "placements": list(initiative.placements.select_related("element")),
+            "responsible": list(initiative.responsible.all()),
+            "blocks": actor_blocks(list(statement_queryset().filter(initiative=initiative))),
+            "indicators": list(Indicator.objects.filter(initiative=initiative).with_figures()),
+            "challenges": list(initiative.challenges.all()),
+        },
+    )
+
+
+@require_GET
+def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    challenges = list(
+        Challenge.objects.filter(plan=plan).prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("order", "id")),
+            "initiatives",
+            "elements",
+        )
+    )
+    columns: list[Initiative | PlanElement] = list(
+        plan.initiatives.select_related("element")
+    )
+    linked_elements = {e for c in challenges for e in c.elements.all()}
+    columns += sorted(linked_elements, key=lambda e: (e.order, e.pk))
+    rows = [
+        {
+            "challenge": c,
+            "cells": [
+                (col in c.initiatives.all()) if isinstance(col, Initiative)
+                else (col in c.elements.all())
+                for col in columns
+            ],
+            "answered": [*c.initiatives.all(), *c.elements.all()],
+        }
+        for c in challenges
+    ]
+    has_links = any(row["answered"] for row in rows)
+    return render(
+        request,
+        "plans/challenge_matrix.html",
+        {**plan_context(request, plan), "rows": rows, "columns": columns, "has_links": has_links},
+    )

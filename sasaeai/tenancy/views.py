@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sasaeai.accounts.access import (
+    get_municipalities_for_user,
+    get_municipality_for_user,
+    is_member,
+    plans_for_user,
+)
+from sasaeai.plans.models import Plan
+from sasaeai.tenancy.models import Area, Organization
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    visible = plans_for_user(request.user)
+    municipalities = (
+        get_municipalities_for_user(request.user)
+        .prefetch_related(
+            Prefetch(
+                "plans",
+                queryset=visible.order_by("-start_fy", "title"),
+                to_attr="visible_plans",
+            )
+        )
+        .order_by("code")
+    )
+    return render(request, "tenancy/home.html", {"municipalities": municipalities})
+
+
+def tree(nodes: list, parent_attr: str = "parent_id") -> list[dict]:
+    """Nest an already-loaded list into [{"node": n, "children": [...]}, ...] without queries."""
+    by_parent: dict[int | None, list] = {}
+    for node in nodes:
+        by_parent.setdefault(getattr(node, parent_attr), []).append(node)
+
+    def build(parent_id: int | None) -> list[dict]:
+        return [{"node": n, "children": build(n.pk)} for n in by_parent.get(parent_id, [])]
+
+    return build(None)
+
+
+@require_GET
+def municipality(request: HttpRequest, code: str) -> HttpResponse:
+    muni = get_municipality_for_user(request.user, code)
+    member = is_member(request.user, muni)
+    plans = (
+        plans_for_user(request.user)
+        .filter(municipality=muni)
+        .prefetch_related("owners")
+        .select_related("predecessor")
+        .order_by("-start_fy", "title")
+    )
+    organizations = list(Organization.objects.filter(municipality=muni))
+    areas = list(Area.objects.filter(municipality=muni))
+    return render(
+        request,
+        "tenancy/municipality.html",
+        {
+            "municipality": muni,
+            "plans": plans,
+            "is_member": member,
+            "organization_tree": tree(organizations),
+            "area_tree": tree(areas),
+            "area_count": len(areas),
+            "has_sample_areas": any(a.is_sample_name for a in areas),
+            "draft_statuses": [Plan.Status.DRAFT, Plan.Status.ADOPTED],
+        },
+    )

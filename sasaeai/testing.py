@@ -1,0 +1,192 @@
+"""Factories and the personas every test speaks of.
+
+The world of the tests (see `world` in conftest.py):
+- 小美玉市 (the home municipality of most personas), with a published plan and a draft plan.
+- 他市 (another municipality), with a published plan and a draft plan of its own.
+Personas:
+- 事務局の佐藤 (sato): secretariat of 小美玉市; sees every plan of 小美玉市.
+- 担当課の田中 (tanaka): staff of a line department of 小美玉市; sees every plan of 小美玉市.
+- 社協の鈴木 (suzuki): staff of 小美玉市社会福祉協議会; sees every plan of 小美玉市.
+- 委員の高橋 (takahashi): committee member of 小美玉市; sees every plan of 小美玉市.
+- 他市の職員 (other): secretariat of 他市; sees 他市's plans and 小美玉市's published plans only.
+- 匿名の市民 (anonymous): sees published plans only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+from django.contrib.auth.models import AnonymousUser
+from factory.django import DjangoModelFactory
+
+from sasaeai.accounts.models import Membership, User
+from sasaeai.plans.models import Actor, ActorStatement, Initiative, Plan, PlanElement
+from sasaeai.tenancy.models import Area, Municipality, Organization, lg_code_check_digit
+
+
+def lg_code(n: int) -> str:
+    """A valid 地方公共団体コード in prefecture 47's unused range, unique per n."""
+    first = f"47{900 + n % 100:03d}"
+    return first + str(lg_code_check_digit(first))
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lg_code)
+    name = factory.Sequence(lambda n: f"テスト{n}市")
+    kana = "てすとし"
+    prefecture = "沖縄県"
+
+
+class OrganizationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"組織{n}")
+    kind = Organization.Kind.CITY
+
+
+class AreaFactory(DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"地区{n}")
+    level_label = "小学校区"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.LazyAttribute(lambda u: u.username)
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.STAFF
+
+
+class PlanFactory(DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    slug = factory.Sequence(lambda n: f"plan-{n}")
+    title = factory.Sequence(lambda n: f"第{n}次テスト市地域福祉計画")
+    kind = Plan.Kind.COMMUNITY
+    start_fy = 2021
+    end_fy = 2025
+    status = Plan.Status.PUBLISHED
+
+
+class PlanElementFactory(DjangoModelFactory):
+    class Meta:
+        model = PlanElement
+
+    plan = factory.SubFactory(PlanFactory)
+    level_label = "基本目標"
+    number_label = factory.Sequence(lambda n: str(n + 1))
+    title = factory.Sequence(lambda n: f"目標{n}")
+
+
+class InitiativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    plan = factory.SelfAttribute("element.plan")
+    element = factory.SubFactory(PlanElementFactory)
+    number_label = factory.Sequence(lambda n: f"({n + 1})")
+    title = factory.Sequence(lambda n: f"取組{n}")
+
+
+class ActorFactory(DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = Actor.Kind.RESIDENTS
+    label = factory.Sequence(lambda n: f"主体{n}ができること")
+
+
+class ActorStatementFactory(DjangoModelFactory):
+    class Meta:
+        model = ActorStatement
+
+    plan = factory.SelfAttribute("actor.plan")
+    actor = factory.SubFactory(ActorFactory)
+    text = factory.Sequence(lambda n: f"取組内容{n}")
+
+
+@dataclass
+class World:
+    omitama: Municipality
+    other_city: Municipality
+    published: Plan
+    draft: Plan
+    other_published: Plan
+    other_draft: Plan
+    sato: User
+    tanaka: User
+    suzuki: User
+    takahashi: User
+    other: User
+    anonymous: Any
+
+    def personas(self) -> dict[str, Any]:
+        return {
+            "事務局の佐藤": self.sato, "担当課の田中": self.tanaka, "社協の鈴木": self.suzuki,
+            "委員の高橋": self.takahashi, "他市の職員": self.other, "匿名の市民": self.anonymous,
+        }
+
+
+def build_world() -> World:
+    home = MunicipalityFactory.create(code="479001", name="ささえ市", prefecture="沖縄県")
+    other_city = MunicipalityFactory.create(code="479019", name="他市", prefecture="沖縄県")
+    city = OrganizationFactory.create(municipality=home, name="ささえ市", kind=Organization.Kind.CITY)
+    dept = OrganizationFactory.create(municipality=home, name="福祉課", kind=Organization.Kind.DEPARTMENT,
+                               parent=city)
+    shakyo = OrganizationFactory.create(municipality=home, name="ささえ市社会福祉協議会",
+                                 kind=Organization.Kind.SHAKYO)
+    committee = OrganizationFactory.create(municipality=home, name="ささえ市地域福祉計画推進委員会",
+                                    kind=Organization.Kind.COMMITTEE)
+    other_org = OrganizationFactory.create(municipality=other_city, name="他市",
+                                    kind=Organization.Kind.CITY)
+
+    def person(username: str, name: str, org: Organization, role: str) -> User:
+        user = UserFactory.create(username=username, display_name=name)
+        MembershipFactory.create(user=user, organization=org, role=role)
+        return user
+
+    published = PlanFactory.create(municipality=home, slug="dai3ji", title="第3次ささえ市地域福祉計画")
+    draft = PlanFactory.create(municipality=home, slug="dai4ji", title="第4次ささえ市地域福祉計画（素案）",
+                        status=Plan.Status.DRAFT, start_fy=2026, end_fy=2030)
+    return World(
+        omitama=home,
+        other_city=other_city,
+        published=published,
+        draft=draft,
+        other_published=PlanFactory.create(municipality=other_city, slug="dai1ji",
+                                    title="他市地域福祉計画"),
+        other_draft=PlanFactory.create(municipality=other_city, slug="dai2ji",
+                                title="第2次他市地域福祉計画（素案）", status=Plan.Status.DRAFT),
+        sato=person("sato", "事務局の佐藤", city, Membership.Role.SECRETARIAT),
+        tanaka=person("tanaka", "担当課の田中", dept, Membership.Role.STAFF),
+        suzuki=person("suzuki", "社協の鈴木", shakyo, Membership.Role.STAFF),
+        takahashi=person("takahashi", "委員の高橋", committee, Membership.Role.COMMITTEE),
+        other=person("other", "他市の職員", other_org, Membership.Role.SECRETARIAT),
+        anonymous=AnonymousUser(),
+    )

@@ -1,0 +1,77 @@
+"""The demo in a real browser (Debian's Chromium through Playwright), as a newcomer uses it."""
+
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from sasaeai.demo.loader import load_all
+
+# A live server needs committed data, so these tests are transactional: pytest-django runs them
+# after the other database tests and empties the database after each; each loads what it reads.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.fail("Chromium が見つかりません（make test が apt-get で入れるはずです）")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def omitama():
+    """小美玉市 from the demo, committed for the live server (loaded again if a flush emptied it)."""
+    load_all(["omitama"])
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def test_it_lets_a_resident_find_omitama_and_read_its_indicators(live_server, omitama, page):
+    page.goto(live_server.url)
+    page.get_by_role("link", name="第3次小美玉市地域福祉計画").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "第3次小美玉市地域福祉計画"
+    goal = page.locator("details").filter(has_text="地域で共に支えあう あたたかな心づくり").first
+    assert goal.get_attribute("open") is not None
+    goal.locator("summary").first.click()
+    assert goal.get_attribute("open") is None
+    page.get_by_role("link", name="成果指標").click()
+    row = page.get_by_role("row").filter(has_text="地域の防災訓練に参加していると回答した割合")
+    assert "9.0%" in row.inner_text() and "20.0%" in row.inner_text()
+    assert "平成27年（2015年）" in row.inner_text()
+
+
+def test_it_lets_a_secretariat_log_in_and_see_a_plan_the_public_cannot(live_server, omitama,
+                                                                        page):
+    # The previous plan is not published: the public gets the same answer as for nothing at all.
+    assert page.request.get(live_server.url + "/082368/dai2ji/").status == 404
+    page.goto(live_server.url)
+    page.get_by_role("link", name="職員ログイン").click()
+    page.get_by_label("ユーザー名").fill("omitama-jimukyoku")
+    page.get_by_label("パスワード").fill("sasaeai-demo-2026")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_text("小美玉市 佐藤 さん")).to_be_visible()
+    expect(page.get_by_text("小美玉市地域福祉計画（第2次計画）")).to_be_visible()
+    page.goto(live_server.url + "/082368/dai2ji/")
+    expect(page.get_by_text("この計画は「策定済」です")).to_be_visible()
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page.get_by_role("link", name="職員ログイン")).to_be_visible()
