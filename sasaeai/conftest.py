@@ -1,11 +1,15 @@
 import os
 
 import pytest
+from django.conf import settings
 
 from sasaeai.testing import World, build_world
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Production hashing costs a second per password; the suite creates hundreds of users.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")

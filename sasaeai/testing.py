@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AnonymousUser
 from factory.django import DjangoModelFactory
 
 from sasaeai.accounts.models import Membership, User
 from sasaeai.plans.models import Actor, ActorStatement, Initiative, Plan, PlanElement
 from sasaeai.tenancy.models import Area, Municipality, Organization, lg_code_check_digit
+
+PASSWORD = "correct horse battery"
 
 
 def lg_code(n: int) -> str:
@@ -65,10 +68,11 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.LazyAttribute(lambda u: u.username)
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
 class MembershipFactory(DjangoModelFactory):

@@ -120,3 +120,22 @@ def test_it_logs_out_only_by_post(world: World):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert not client.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_it_marks_in_the_matrix_which_initiatives_answer_each_challenge(world: World):
+    from sasaeai.plans.models import Challenge, Evidence
+
+    goal = PlanElementFactory.create(plan=world.published, number_label="1", title="関係を豊かにする")
+    bonds = InitiativeFactory.create(element=goal, number_label="(1)", title="つながりの構築")
+    watch = InitiativeFactory.create(element=goal, number_label="(2)", title="見守り活動の推進")
+    challenge = Challenge.objects.create(plan=world.published, number_label="課題①",
+                                         title="支え合う意識やつながりの希薄化への対応が必要")
+    Evidence.objects.create(challenge=challenge, kind="survey",
+                            text="近所とほとんど面識がない人が1割程度存在している")
+    challenge.initiatives.add(bonds)
+    response = Client().get(reverse("plans:challenges", args=["479001", "dai3ji"]))
+    matrix = response.context["rows"]
+    assert matrix[0]["cells"] == [True, False]
+    assert [c.title for c in response.context["columns"]] == [bonds.title, watch.title]
+    assert "●" in response.text and "アンケート" in response.text
+    assert "対応する取組" in response.text
