@@ -17,6 +17,8 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, code, slug)
     indicators = list(Indicator.objects.for_plan(plan).with_figures())
     roots = {e.pk: e for e in plan.elements.all()}
+    for element in roots.values():
+        element.plan = plan  # links to the 基本目標 pages without a query each
 
     def goal_of(indicator: Indicator):  # type: ignore[no-untyped-def]
         """The top-level element an indicator sits under (基本目標), or None for 計画全体."""

@@ -85,8 +85,16 @@ def actor_blocks(statements: list[ActorStatement]) -> list[ActorBlock]:
 
 def statement_queryset():  # type: ignore[no-untyped-def]
     return ActorStatement.objects.select_related(
-        "actor", "repeat_of__initiative", "repeat_of__element"
+        "actor", "repeat_of__initiative__plan__municipality",
+        "repeat_of__element__plan__municipality",
     )
+
+
+def with_plan[T: (PlanElement, Initiative)](items: list[T], plan: Plan) -> list[T]:
+    """Attach the already-loaded plan so that get_absolute_url() costs no query per row."""
+    for item in items:
+        item.plan = plan
+    return items
 
 
 def plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
@@ -124,7 +132,7 @@ def element_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpR
         {
             **plan_context(request, plan),
             "element": element,
-            "ancestors": element.ancestors(),
+            "ancestors": with_plan(element.ancestors(), plan),
             "children": list(element.children.all()),
             "initiatives": list(element.initiatives.all()),
             "repeats": list(element.placements.select_related("initiative__element")),
@@ -140,13 +148,14 @@ def initiative_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Ht
     initiative = get_initiative_for_user(request.user, code, slug, pk)
     plan = initiative.plan
     home = initiative.element
+    home.plan = plan
     return render(
         request,
         "plans/initiative_detail.html",
         {
             **plan_context(request, plan),
             "initiative": initiative,
-            "ancestors": [*home.ancestors(), home],
+            "ancestors": with_plan([*home.ancestors(), home], plan),
             "placements": list(initiative.placements.select_related("element")),
             "responsible": list(initiative.responsible.all()),
             "blocks": actor_blocks(list(statement_queryset().filter(initiative=initiative))),
@@ -162,13 +171,11 @@ def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse
     challenges = list(
         Challenge.objects.filter(plan=plan).prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("order", "id")),
-            "initiatives",
-            "elements",
+            Prefetch("initiatives", queryset=Initiative.objects.select_related("plan__municipality")),
+            Prefetch("elements", queryset=PlanElement.objects.select_related("plan__municipality")),
         )
     )
-    columns: list[Initiative | PlanElement] = list(
-        plan.initiatives.select_related("element")
-    )
+    columns: list[Initiative | PlanElement] = [*with_plan(list(plan.initiatives.all()), plan)]
     linked_elements = {e for c in challenges for e in c.elements.all()}
     columns += sorted(linked_elements, key=lambda e: (e.order, e.pk))
     rows = [
