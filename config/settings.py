@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "sasaeai.accounts",
     "sasaeai.plans",
     "sasaeai.indicators",
+    "sasaeai.progress",
     "sasaeai.demo",
 ]
 

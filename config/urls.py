@@ -14,7 +14,9 @@ urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("accounts/", include("sasaeai.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("tasks/", include("sasaeai.progress.task_urls")),
     path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
     path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),
     path("<lgcode:code>/<slug:slug>/indicators/", include("sasaeai.indicators.urls")),
+    path("<lgcode:code>/<slug:slug>/cycles/", include("sasaeai.progress.urls")),
 ]

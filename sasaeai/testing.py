@@ -1,14 +1,15 @@
 """Factories and the personas every test speaks of.
 
 The world of the tests (see `world` in conftest.py):
-- 小美玉市 (the home municipality of most personas), with a published plan and a draft plan.
+- ささえ市 (the home municipality of most personas), with a published plan and a draft plan.
 - 他市 (another municipality), with a published plan and a draft plan of its own.
 Personas:
-- 事務局の佐藤 (sato): secretariat of 小美玉市; sees every plan of 小美玉市.
-- 担当課の田中 (tanaka): staff of a line department of 小美玉市; sees every plan of 小美玉市.
-- 社協の鈴木 (suzuki): staff of 小美玉市社会福祉協議会; sees every plan of 小美玉市.
-- 委員の高橋 (takahashi): committee member of 小美玉市; sees every plan of 小美玉市.
-- 他市の職員 (other): secretariat of 他市; sees 他市's plans and 小美玉市's published plans only.
+- 事務局の佐藤 (sato): secretariat of ささえ市; sees every plan of ささえ市.
+- 担当課の田中 (tanaka): staff of a line department of ささえ市; sees every plan of ささえ市.
+- 社協の鈴木 (suzuki): staff of ささえ市社会福祉協議会; sees every plan of ささえ市.
+- 委員の高橋 (takahashi): committee member of ささえ市; sees every plan of ささえ市.
+- 閲覧の伊藤 (ito): read-only member of ささえ市; sees everything of ささえ市, changes nothing.
+- 他市の職員 (other): secretariat of 他市; sees 他市's plans and ささえ市's published plans only.
 - 匿名の市民 (anonymous): sees published plans only.
 """
 
@@ -137,7 +138,7 @@ class ActorStatementFactory(DjangoModelFactory):
 
 @dataclass
 class World:
-    omitama: Municipality
+    home: Municipality
     other_city: Municipality
     published: Plan
     draft: Plan
@@ -148,12 +149,14 @@ class World:
     suzuki: User
     takahashi: User
     other: User
+    ito: User
     anonymous: Any
 
     def personas(self) -> dict[str, Any]:
         return {
             "事務局の佐藤": self.sato, "担当課の田中": self.tanaka, "社協の鈴木": self.suzuki,
-            "委員の高橋": self.takahashi, "他市の職員": self.other, "匿名の市民": self.anonymous,
+            "委員の高橋": self.takahashi, "閲覧の伊藤": self.ito, "他市の職員": self.other,
+            "匿名の市民": self.anonymous,
         }
 
 
@@ -179,7 +182,7 @@ def build_world() -> World:
     draft = PlanFactory.create(municipality=home, slug="dai4ji", title="第4次ささえ市地域福祉計画（素案）",
                         status=Plan.Status.DRAFT, start_fy=2026, end_fy=2030)
     return World(
-        omitama=home,
+        home=home,
         other_city=other_city,
         published=published,
         draft=draft,
@@ -192,5 +195,6 @@ def build_world() -> World:
         suzuki=person("suzuki", "社協の鈴木", shakyo, Membership.Role.STAFF),
         takahashi=person("takahashi", "委員の高橋", committee, Membership.Role.COMMITTEE),
         other=person("other", "他市の職員", other_org, Membership.Role.SECRETARIAT),
+        ito=person("ito", "閲覧の伊藤", city, Membership.Role.VIEWER),
         anonymous=AnonymousUser(),
     )

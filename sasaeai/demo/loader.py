@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from sasaeai.accounts.models import Membership, User
 from sasaeai.audit.actions import record
@@ -27,6 +29,9 @@ from sasaeai.plans.models import (
     Plan,
     PlanElement,
 )
+from sasaeai.progress import actions
+from sasaeai.progress.models import Cycle, Entry, EntryVersion, PlanRatingScale
+from sasaeai.progress.scales import scale_from_preset
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
 SEED_MODULES = ["omitama", "shimonoseki", "kakogawa", "shimotsuke", "kurume"]
@@ -72,6 +77,8 @@ class Loader:
         self.data = data
         self.slug = slug
         self.orgs: dict[str, Organization] = {}
+        self.users: dict[str, User] = {}
+        self.states: dict[str, PlanState] = {}
 
     def load(self) -> LoadResult:
         data = self.data
@@ -88,6 +95,7 @@ class Loader:
             self.muni = muni
             self.load_organizations(data.get("organizations", []))
             self.load_areas(data.get("areas", []), parent=None)
+            users = self.create_users()
             plans: dict[str, Plan] = {}
             for spec in data.get("plans", []):
                 plans[spec["key"]] = self.load_plan(spec)
@@ -99,7 +107,12 @@ class Loader:
                 if spec.get("parent"):
                     plan.parent = plans[spec["parent"]]
                     plan.save(update_fields=["parent"])
-            users = self.create_users()
+            for spec in data.get("plans", []):
+                for cycle_spec in spec.get("cycles", []):
+                    self.load_cycle(plans[spec["key"]], cycle_spec, self.states[spec["key"]])
+            scenario = SCENARIOS.get(self.slug)
+            if scenario is not None:
+                scenario(self, plans)
             record(by=None, action="demo.load", obj=muni, municipality_code=muni.code,
                    note=f"デモデータ（{self.slug}）を登録しました。")
         return LoadResult(muni.code, muni.name, created=True, users=users)
@@ -135,6 +148,7 @@ class Loader:
         plan.save()
         plan.owners.set([self.orgs[k] for k in spec["owners"]])
         state = PlanState(plan)
+        self.states[spec["key"]] = state
         for order, actor_spec in enumerate(spec.get("actors", [])):
             state.actors[actor_spec["key"]] = Actor.objects.create(
                 plan=plan, kind=actor_spec["kind"], label=actor_spec["label"],
@@ -279,7 +293,35 @@ class Loader:
                 display_name=f"{org.label} {name}",
             )
             Membership.objects.create(user=user, organization=org, role=role)
+            self.users[suffix] = user
         return self.personas()
+
+    def load_cycle(self, plan: Plan, spec: dict[str, Any], state: PlanState) -> Cycle:
+        """A confirmed cycle as printed (e.g. しもつけ's 確定版): every row as it stands in the
+        document, empty cells left empty."""
+        confirmed_by = self.orgs[spec["confirmed_by"]] if spec.get("confirmed_by") else None
+        cycle = Cycle.objects.create(
+            plan=plan, fiscal_year=spec.get("fiscal_year"), kind=spec["kind"],
+            title=spec.get("title", ""), status=spec["status"], confirmed_by=confirmed_by,
+            confirmation_note=spec.get("confirmation_note", ""),
+            confirmed_at=timezone.now() if spec["status"] in {"confirmed", "published"} else None,
+            published_at=timezone.now() if spec["status"] == "published" else None,
+        )
+        for row in spec.get("entries", []):
+            subject = ({"initiative": state.initiatives[row["initiative"]]} if row.get("initiative")
+                       else {"element": state.elements[row["element"]]})
+            entry = Entry.objects.create(
+                cycle=cycle, organization=self.orgs[row["organization"]],
+                progress=row.get("progress", ""), issues=row.get("issues", ""),
+                results=row.get("results", ""), status=Entry.Status.ACCEPTED, **subject,
+            )
+            EntryVersion.objects.create(
+                entry=entry, number=1, action=EntryVersion.Action.IMPORT,
+                content=entry.content(), status=entry.status, by_label="デモデータ",
+                reason=f"「{plan.source_document or cycle.display_title}」から登録",
+            )
+        return cycle
+
 
 
 @dataclass
@@ -294,6 +336,52 @@ class PlanState:
     element_order: int = 0
     initiative_order: int = 0
     statement_order: int = 0
+
+
+def kurume_open_cycle(loader: Loader, plans: dict[str, Plan]) -> None:
+    """久留米市: a 令和6年度 cycle under way, made through the same actions staff use, so that
+    the dashboard, the tasks page and the history have something to show. Texts are marked as
+    demo input: they are not the city's reports."""
+    plan = plans["jiki"]
+    secretariat, city_staff = loader.users["jimukyoku"], loader.users["tanto"]
+    shakyo_staff = loader.users["shakyo"]
+    PlanRatingScale.objects.create(plan=plan, scale=scale_from_preset(loader.muni, "abcd"))
+    today = timezone.localdate()
+    cycle = actions.create_cycle(
+        by=secretariat, plan=plan, fiscal_year=2024, kind=Cycle.Kind.ANNUAL,
+        entries_due=today + timedelta(days=7), committee_meeting=today + timedelta(days=30),
+    )
+    cycle = actions.move_cycle(by=secretariat, cycle=cycle, to=Cycle.Status.COLLECTING,
+                               expected_version=cycle.version)
+    first_statement: dict[tuple[int | None, str], ActorStatement] = {}
+    for listed in plan.statements.filter(initiative__isnull=False).select_related("actor"):
+        first_statement.setdefault((listed.initiative_id, listed.actor.kind), listed)
+    entries = list(cycle.entries.select_related("initiative", "organization")
+                   .order_by("initiative__order", "organization__order"))
+    for entry in entries:
+        entry.cycle = cycle
+        number = entry.initiative.order if entry.initiative else 0
+        kind = entry.organization.kind
+        found = first_statement.get((entry.initiative_id, kind))
+        text = f"【デモ用の入力例】{found.text if found else entry.subject.title}"
+        if kind == "city" and number <= 8:
+            saved = actions.save_entry(by=city_staff, entry=entry, expected_version=entry.version,
+                                       data={"progress": text, "direction": "continue",
+                                             "self_rating": "Ｂ"})
+            saved.cycle = cycle
+            saved = actions.submit_entry(by=city_staff, entry=saved,
+                                         expected_version=saved.version)
+            if number == 2:
+                saved.cycle = cycle
+                actions.return_entry(by=secretariat, entry=saved,
+                                     comment="【デモ用の入力例】実績の数値を追記してください。",
+                                     expected_version=saved.version)
+        elif kind == "shakyo" and number <= 4:
+            actions.save_entry(by=shakyo_staff, entry=entry, expected_version=entry.version,
+                               data={"progress": text})
+
+
+SCENARIOS = {"kurume": kurume_open_cycle}
 
 
 def load_all(modules: list[str] | None = None) -> list[LoadResult]:

@@ -18,6 +18,7 @@ DRAFT_VISIBILITY = {
     "担当課の田中": (True, False),
     "社協の鈴木": (True, False),
     "委員の高橋": (True, False),
+    "閲覧の伊藤": (True, False),
     "他市の職員": (False, True),
     "匿名の市民": (False, False),
 }
@@ -51,7 +52,7 @@ def test_it_lists_for_anonymous_only_municipalities_with_a_published_plan(world:
     world.other_published.status = "adopted"
     world.other_published.save(update_fields=["status"])
     visible = set(get_municipalities_for_user(world.anonymous))
-    assert world.omitama in visible
+    assert world.home in visible
     assert world.other_city not in visible
     # Its own staff still see it.
     assert world.other_city in set(get_municipalities_for_user(world.other))

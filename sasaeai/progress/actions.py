@@ -1,0 +1,371 @@
+"""Audited writes of the progress cycle. Views, the Excel importer and commands call these.
+
+Every function takes keyword arguments, `by=user`, checks the permission itself (PermissionDenied),
+runs in one transaction, locks the row it changes and refuses a stale `expected_version`
+(EntryConflict), records an EntryVersion where an entry changes, and an audit event always.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sasaeai.audit.actions import record, snapshot
+from sasaeai.plans.models import Plan
+from sasaeai.progress.access import Standing
+from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
+
+S = Cycle.Status
+E = Entry.Status
+
+
+class EntryConflict(Exception):
+    """Someone else saved first: the caller gets the current state to merge with."""
+
+    def __init__(self, current: Entry | Opinion | Cycle) -> None:
+        super().__init__("他の人が先に保存しました。")
+        self.current = current
+
+
+def _deny(message: str) -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def _code(plan: Plan) -> str:
+    return plan.municipality.code
+
+
+def _locked_entry(entry: Entry, expected_version: int | None) -> Entry:
+    current = Entry.objects.select_for_update().select_related("organization").get(pk=entry.pk)
+    current.cycle = entry.cycle
+    if expected_version is not None and current.version != expected_version:
+        raise EntryConflict(current)
+    return current
+
+
+def _commit_entry(
+    entry: Entry, *, by: Any, action: str, reason: str = "", fields: list[str],
+    before: dict[str, Any] | None,
+) -> Entry:
+    entry.version += 1
+    entry.updated_by = by if getattr(by, "is_authenticated", False) else None
+    entry.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    EntryVersion.objects.create(
+        entry=entry, number=entry.version, action=action, content=entry.content(),
+        status=entry.status, reason=reason, by=entry.updated_by, by_label=str(by or "システム"),
+    )
+    record(by=by, action=f"progress.entry.{action}", obj=entry, before=before,
+           after=snapshot(entry), municipality_code=_code(entry.cycle.plan),
+           organization=entry.organization.name, note=reason)
+    return entry
+
+
+def _subjects(plan: Plan) -> list[tuple[str, Any, list[Any]]]:
+    """What is reported on: every initiative × its responsible organizations; a plan without
+    initiatives reports on its leaf elements, by the plan's owners."""
+    owners = list(plan.owners.all())
+    initiatives = list(plan.initiatives.prefetch_related("responsible").order_by("order", "id"))
+    if initiatives:
+        return [("initiative", i, list(i.responsible.all()) or owners) for i in initiatives]
+    elements = list(plan.elements.order_by("order", "id"))
+    parents = {e.parent_id for e in elements}
+    return [("element", e, owners) for e in elements if e.pk not in parents]
+
+
+def previous_confirmed_cycle(plan: Plan, fiscal_year: int | None) -> Cycle | None:
+    done = Cycle.objects.filter(plan=plan, status__in=[S.CONFIRMED, S.PUBLISHED])
+    if fiscal_year is not None:
+        done = done.filter(fiscal_year__lt=fiscal_year)
+    return done.order_by("-fiscal_year", "-id").first()
+
+
+@transaction.atomic
+def create_cycle(
+    *, by: Any, plan: Plan, fiscal_year: int | None, kind: str = Cycle.Kind.ANNUAL,
+    entries_due: date | None = None, committee_meeting: date | None = None, title: str = "",
+) -> Cycle:
+    """Open a cycle (準備中) with one entry per subject × organization, prefilled from the last
+    confirmed cycle."""
+    if not Standing.of(by, plan).can_manage():
+        raise _deny("評価サイクルを作成できるのは事務局です。")
+    if fiscal_year is not None and Cycle.objects.filter(
+        plan=plan, fiscal_year=fiscal_year, kind=kind
+    ).exists():
+        raise ValidationError("この年度・種類の評価サイクルは既にあります。")
+    choice = getattr(plan, "rating_choice", None)
+    cycle = Cycle.objects.create(
+        plan=plan, fiscal_year=fiscal_year, kind=kind, entries_due=entries_due,
+        committee_meeting=committee_meeting, title=title,
+        rating_scale=choice.scale if choice is not None else None,
+    )
+    previous = previous_confirmed_cycle(plan, fiscal_year)
+    earlier: dict[tuple[str, int, int], Entry] = {}
+    if previous is not None:
+        for done in previous.entries.all():
+            if done.initiative_id:
+                earlier[("initiative", done.initiative_id, done.organization_id)] = done
+            elif done.element_id:
+                earlier[("element", done.element_id, done.organization_id)] = done
+    for kind_name, subject, organizations in _subjects(plan):
+        for org in organizations:
+            old = earlier.get((kind_name, subject.pk, org.pk))
+            entry = Entry(cycle=cycle, organization=org, prefilled_from=old,
+                          **{kind_name: subject})
+            if old is not None:
+                for name in ("results", "results_unit", "progress", "issues", "direction",
+                             "direction_text"):
+                    setattr(entry, name, getattr(old, name))
+            entry.save()
+            EntryVersion.objects.create(
+                entry=entry, number=1, action=EntryVersion.Action.CREATE,
+                content=entry.content(), status=entry.status,
+                reason="前回の確定内容を引き継ぎました。" if old else "",
+                by=by if getattr(by, "is_authenticated", False) else None, by_label=str(by),
+            )
+    record(by=by, action="progress.cycle.create", obj=cycle, after=snapshot(cycle),
+           municipality_code=_code(plan), note=f"報告 {cycle.entries.count()}件を作成")
+    return cycle
+
+
+ENTRY_FIELDS = ["results", "results_value", "results_unit", "progress", "issues", "direction",
+                "direction_text", "self_rating", "self_rating_verbatim"]
+
+
+def _apply_rating(cycle: Cycle, typed: str, field: str, entry: Entry) -> None:
+    typed = (typed or "").strip()
+    setattr(entry, f"{field}_verbatim", typed)
+    if not typed:
+        setattr(entry, field, "")
+        return
+    if cycle.rating_scale is None:
+        raise ValidationError({field: "この計画には評価の尺度が設定されていません。"})
+    level = cycle.rating_scale.match(typed)
+    if level is None:
+        codes = "・".join(lv.code for lv in cycle.rating_scale.levels.all())
+        raise ValidationError({field: f"「{typed}」は評価の尺度（{codes}）にありません。"})
+    setattr(entry, field, level.code)
+
+
+@transaction.atomic
+def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version: int) -> Entry:
+    cycle = entry.cycle
+    standing = Standing.of(by, cycle.plan)
+    if not standing.can_edit_entry(entry, cycle):
+        raise _deny("この報告は編集できません。")
+    current = _locked_entry(entry, expected_version)
+    before = snapshot(current)
+    for name in ("results", "results_unit", "progress", "issues", "direction", "direction_text"):
+        if name in data:
+            setattr(current, name, data[name] or "")
+    if "results_value" in data:
+        value = data["results_value"]
+        current.results_value = Decimal(value) if value not in (None, "") else None
+    if "self_rating" in data:
+        _apply_rating(cycle, data["self_rating"], "self_rating", current)
+    if current.status in {E.NOT_STARTED}:
+        current.status = E.DRAFT
+    return _commit_entry(current, by=by, action=EntryVersion.Action.SAVE,
+                         fields=[*ENTRY_FIELDS, "status"], before=before)
+
+
+@transaction.atomic
+def submit_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
+    cycle = entry.cycle
+    if not Standing.of(by, cycle.plan).can_edit_entry(entry, cycle):
+        raise _deny("この報告は提出できません。")
+    current = _locked_entry(entry, expected_version)
+    if not (current.progress.strip() or current.results.strip()):
+        raise ValidationError("進捗状況または実績を入力してから提出してください。")
+    before = snapshot(current)
+    current.status = E.SUBMITTED
+    current.return_comment = ""
+    return _commit_entry(current, by=by, action=EntryVersion.Action.SUBMIT,
+                         fields=["status", "return_comment"], before=before)
+
+
+@transaction.atomic
+def return_entry(*, by: Any, entry: Entry, comment: str, expected_version: int) -> Entry:
+    cycle = entry.cycle
+    if not Standing.of(by, cycle.plan).can_return_entry(entry, cycle):
+        raise _deny("この報告は差し戻せません。")
+    if not comment.strip():
+        raise ValidationError({"comment": "差戻しの理由を入力してください。"})
+    current = _locked_entry(entry, expected_version)
+    before = snapshot(current)
+    current.status = E.RETURNED
+    current.return_comment = comment.strip()
+    return _commit_entry(current, by=by, action=EntryVersion.Action.RETURN, reason=comment,
+                         fields=["status", "return_comment"], before=before)
+
+
+@transaction.atomic
+def accept_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
+    cycle = entry.cycle
+    if not Standing.of(by, cycle.plan).can_accept_entry(entry, cycle):
+        raise _deny("この報告は確認済にできません。")
+    current = _locked_entry(entry, expected_version)
+    before = snapshot(current)
+    current.status = E.ACCEPTED
+    return _commit_entry(current, by=by, action=EntryVersion.Action.ACCEPT,
+                         fields=["status"], before=before)
+
+
+@transaction.atomic
+def rate_entry(
+    *, by: Any, entry: Entry, rating: str, reason: str, expected_version: int
+) -> Entry:
+    cycle = entry.cycle
+    if not Standing.of(by, cycle.plan).can_rate(cycle):
+        raise _deny("委員会評価を入力できるのは、委員会審議中の委員です。")
+    current = _locked_entry(entry, expected_version)
+    before = snapshot(current)
+    _apply_rating(cycle, rating, "committee_rating", current)
+    current.committee_reason = reason.strip()
+    return _commit_entry(
+        current, by=by, action=EntryVersion.Action.RATE,
+        fields=["committee_rating", "committee_rating_verbatim", "committee_reason"],
+        before=before,
+    )
+
+
+@transaction.atomic
+def correct_entry(
+    *, by: Any, entry: Entry, data: dict[str, Any], reason: str, expected_version: int
+) -> Entry:
+    """After 確定 a change is a correction: a new version with its reason, never silent."""
+    cycle = entry.cycle
+    if not Standing.of(by, cycle.plan).can_correct(cycle):
+        raise _deny("確定後の訂正は事務局だけが行えます。")
+    if not reason.strip():
+        raise ValidationError({"reason": "訂正の理由を入力してください。"})
+    current = _locked_entry(entry, expected_version)
+    before = snapshot(current)
+    for name in ("results", "results_unit", "progress", "issues", "direction", "direction_text"):
+        if name in data:
+            setattr(current, name, data[name] or "")
+    if "self_rating" in data:
+        _apply_rating(cycle, data["self_rating"], "self_rating", current)
+    return _commit_entry(current, by=by, action=EntryVersion.Action.CORRECT, reason=reason,
+                         fields=ENTRY_FIELDS, before=before)
+
+
+@transaction.atomic
+def restore_version(*, by: Any, entry: Entry, number: int, expected_version: int) -> Entry:
+    cycle = entry.cycle
+    if not Standing.of(by, cycle.plan).can_restore(cycle):
+        raise _deny("版の復元は、確定前の評価サイクルで事務局だけが行えます。")
+    current = _locked_entry(entry, expected_version)
+    version = EntryVersion.objects.get(entry=current, number=number)
+    before = snapshot(current)
+    for name, value in version.content.items():
+        if name == "results_value":
+            current.results_value = Decimal(value) if value else None
+        else:
+            setattr(current, name, value)
+    return _commit_entry(current, by=by, action=EntryVersion.Action.RESTORE,
+                         reason=f"第{number}版の内容に戻しました。",
+                         fields=list(Entry.CONTENT_FIELDS), before=before)
+
+
+# The cycle's status moves one step at a time (or one back, before 確定).
+FORWARD: dict[str, str] = {S.PREPARING: S.COLLECTING, S.COLLECTING: S.COMPILING, S.COMPILING: S.REVIEWING,
+           S.REVIEWING: S.CONFIRMED, S.CONFIRMED: S.PUBLISHED}
+BACKWARD: dict[str, str] = {S.COLLECTING: S.PREPARING, S.COMPILING: S.COLLECTING, S.REVIEWING: S.COMPILING}
+
+
+def _check_forward(cycle: Cycle, target: str) -> None:
+    entries = cycle.entries.all()
+    if target == S.COMPILING:
+        waiting = entries.exclude(status__in=[E.SUBMITTED, E.ACCEPTED]).count()
+        if waiting:
+            raise ValidationError(
+                f"未提出の報告が{waiting}件あります。すべて提出されてから取りまとめてください。"
+            )
+    if target == S.CONFIRMED:
+        unanswered = cycle.opinions.filter(response="").count()
+        if unanswered:
+            raise ValidationError(
+                f"回答のない委員会の意見が{unanswered}件あります。回答してから確定してください。"
+            )
+
+
+@transaction.atomic
+def move_cycle(*, by: Any, cycle: Cycle, to: str, expected_version: int) -> Cycle:
+    if not Standing.of(by, cycle.plan).can_manage(cycle):
+        raise _deny("評価サイクルの状態を変えられるのは事務局です。")
+    current = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    current.plan = cycle.plan
+    if current.version != expected_version:
+        raise EntryConflict(current)
+    if FORWARD.get(current.status) != to and BACKWARD.get(current.status) != to:
+        raise ValidationError(
+            f"「{current.get_status_display()}」から「{S(to).label}」には進められません。"
+        )
+    before = snapshot(current)
+    forward = FORWARD.get(current.status) == to
+    if forward:
+        _check_forward(current, to)
+    fields = ["status", "version"]
+    if to == S.COMPILING:
+        for entry in current.entries.filter(status=E.SUBMITTED).select_related("organization"):
+            entry.cycle = current
+            entry_before = snapshot(entry)
+            entry.status = E.ACCEPTED
+            _commit_entry(entry, by=by, action=EntryVersion.Action.ACCEPT, fields=["status"],
+                          before=entry_before)
+    if to == S.CONFIRMED:
+        current.confirmed_at = timezone.now()
+        fields.append("confirmed_at")
+    if to == S.PUBLISHED:
+        current.published_at = timezone.now()
+        fields.append("published_at")
+    current.status = to
+    current.version += 1
+    current.save(update_fields=fields)
+    record(by=by, action="progress.cycle.move", obj=current, before=before,
+           after=snapshot(current), municipality_code=_code(current.plan),
+           note=f"{S(before['status']).label} → {current.get_status_display()}")
+    return current
+
+
+@transaction.atomic
+def write_opinion(*, by: Any, cycle: Cycle, text: str, entry: Entry | None = None) -> Opinion:
+    if not Standing.of(by, cycle.plan).can_write_opinion(cycle):
+        raise _deny("意見を書けるのは、委員会審議中の委員です。")
+    if not text.strip():
+        raise ValidationError({"text": "意見を入力してください。"})
+    if entry is not None and entry.cycle_id != cycle.pk:
+        raise ValidationError("別の評価サイクルの報告には意見を付けられません。")
+    opinion = Opinion.objects.create(cycle=cycle, entry=entry, author=by, author_label=str(by),
+                                     text=text.strip())
+    record(by=by, action="progress.opinion.write", obj=opinion, after=snapshot(opinion),
+           municipality_code=_code(cycle.plan))
+    return opinion
+
+
+@transaction.atomic
+def respond_opinion(
+    *, by: Any, opinion: Opinion, response: str, expected_version: int
+) -> Opinion:
+    cycle = opinion.cycle
+    if not Standing.of(by, cycle.plan).can_respond(cycle):
+        raise _deny("意見への回答は、委員会審議中に事務局が行います。")
+    if not response.strip():
+        raise ValidationError({"response": "回答を入力してください。"})
+    current = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if current.version != expected_version:
+        raise EntryConflict(current)
+    before = snapshot(current)
+    current.response = response.strip()
+    current.responded_by = by
+    current.responded_at = timezone.now()
+    current.version += 1
+    current.save(update_fields=["response", "responded_by", "responded_at", "version"])
+    record(by=by, action="progress.opinion.respond", obj=current, before=before,
+           after=snapshot(current), municipality_code=_code(cycle.plan))
+    return current

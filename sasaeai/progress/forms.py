@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+
+from sasaeai.progress.models import Cycle, Entry
+
+TEXTAREA = forms.Textarea(attrs={"rows": 5})
+
+
+class EntryForm(forms.Form):
+    """What an organization writes for one initiative. Ratings are typed as marks and matched
+    against the plan's scale by the action (Ｃ and Ⅽ are C)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    results = forms.CharField(label="実績", required=False, widget=TEXTAREA)
+    results_value = forms.DecimalField(label="実績（数値）", required=False, max_digits=14,
+                                       decimal_places=4)
+    results_unit = forms.CharField(label="単位", required=False, max_length=20)
+    progress = forms.CharField(label="進捗状況", required=False, widget=TEXTAREA)
+    issues = forms.CharField(label="課題", required=False, widget=TEXTAREA)
+    direction = forms.ChoiceField(label="今後の方向性", required=False,
+                                  choices=Entry.Direction.choices)
+    direction_text = forms.CharField(label="今後の方向性（内容）", required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+    self_rating = forms.CharField(label="自己評価", required=False, max_length=20)
+
+
+class CorrectionForm(EntryForm):
+    reason = forms.CharField(label="訂正の理由", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "訂正の理由を入力してください。"})
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(VersionForm):
+    comment = forms.CharField(label="差戻しの理由", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "差戻しの理由を入力してください。"})
+
+
+class RatingForm(VersionForm):
+    rating = forms.CharField(label="委員会評価", max_length=20)
+    reason = forms.CharField(label="評価の理由", required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OpinionForm(forms.Form):
+    text = forms.CharField(label="意見", widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": "意見を入力してください。"})
+
+
+class ResponseForm(VersionForm):
+    response = forms.CharField(label="市の考え方（回答）", widget=forms.Textarea(attrs={"rows": 4}),
+                               error_messages={"required": "回答を入力してください。"})
+
+
+class CycleForm(forms.Form):
+    fiscal_year = forms.IntegerField(label="評価対象年度（西暦）", min_value=1990, max_value=2100,
+                                     help_text="例：令和6年度なら 2024")
+    kind = forms.ChoiceField(label="種類", choices=Cycle.Kind.choices)
+    entries_due = forms.DateField(label="入力期限", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    committee_meeting = forms.DateField(label="委員会の開催日", required=False,
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MoveForm(VersionForm):
+    to = forms.ChoiceField(choices=Cycle.Status.choices)

@@ -1,0 +1,379 @@
+"""The yearly progress cycle (進行管理): cycles, entries per initiative × organization, history,
+rating scales, and the committee's opinions with the official responses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from sasaeai.lib.marks import normalize_mark
+from sasaeai.lib.wareki import format_fy
+from sasaeai.plans.models import Initiative, Plan, PlanElement
+from sasaeai.tenancy.models import Municipality, Organization
+
+
+class RatingScale(models.Model):
+    """A municipality's rating scale (A〜D, ◎○△×, 5〜1 …), chosen per plan."""
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="自治体", on_delete=models.CASCADE, related_name="rating_scales"
+    )
+    name = models.CharField("名称", max_length=60)
+    description = models.TextField("説明", blank=True)
+
+    class Meta:
+        verbose_name = "評価の尺度"
+        verbose_name_plural = "評価の尺度"
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="scale_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def match(self, typed: str) -> RatingLevel | None:
+        """The level a typed mark means: exact after folding look-alikes, else a unique
+        case-insensitive match (「b」 in an A/B/C scale), else None."""
+        key = normalize_mark(typed)
+        if not key:
+            return None
+        levels = list(self.levels.all())
+        exact = [lv for lv in levels if normalize_mark(lv.code) == key]
+        if exact:
+            return exact[0]
+        loose = [lv for lv in levels if normalize_mark(lv.code).casefold() == key.casefold()]
+        return loose[0] if len(loose) == 1 else None
+
+
+class RatingLevel(models.Model):
+    scale = models.ForeignKey(
+        RatingScale, verbose_name="尺度", on_delete=models.CASCADE, related_name="levels"
+    )
+    code = models.CharField("記号", max_length=8)
+    label = models.CharField("名称", max_length=40, blank=True)
+    definition = models.CharField("定義", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "評価の段階"
+        verbose_name_plural = "評価の段階"
+        ordering = ["scale", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "code"], name="rating_level_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}（{self.label}）" if self.label else self.code
+
+
+class PlanRatingScale(models.Model):
+    """Which scale a plan's entries are rated on (a later plan generation may choose another)."""
+
+    plan = models.OneToOneField(
+        Plan, verbose_name="計画", on_delete=models.CASCADE, related_name="rating_choice"
+    )
+    scale = models.ForeignKey(RatingScale, verbose_name="尺度", on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "計画の評価尺度"
+        verbose_name_plural = "計画の評価尺度"
+
+    def __str__(self) -> str:
+        return f"{self.plan}：{self.scale}"
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def published(self) -> CycleQuerySet:
+        return self.filter(status=Cycle.Status.PUBLISHED)
+
+
+class Cycle(models.Model):
+    """One review of a plan: a fiscal year's 年次 review, or the 中間 / 最終 review."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "年次"
+        MIDTERM = "midterm", "中間"
+        FINAL = "final", "最終"
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "準備中"
+        COLLECTING = "collecting", "入力中"
+        COMPILING = "compiling", "取りまとめ"
+        REVIEWING = "reviewing", "委員会審議"
+        CONFIRMED = "confirmed", "確定"
+        PUBLISHED = "published", "公開"
+
+    plan = models.ForeignKey(Plan, verbose_name="計画", on_delete=models.PROTECT, related_name="cycles")
+    fiscal_year = models.PositiveSmallIntegerField(
+        "評価対象年度", null=True, blank=True, help_text="西暦（年度の始まる年）"
+    )
+    kind = models.CharField("種類", max_length=10, choices=Kind.choices, default=Kind.ANNUAL)
+    title = models.CharField("名称", max_length=200, blank=True)
+    entries_due = models.DateField("入力期限", null=True, blank=True)
+    committee_meeting = models.DateField("委員会の開催日", null=True, blank=True)
+    status = models.CharField(
+        "状態", max_length=12, choices=Status.choices, default=Status.PREPARING
+    )
+    rating_scale = models.ForeignKey(
+        RatingScale, verbose_name="評価の尺度", on_delete=models.PROTECT, null=True, blank=True
+    )
+    confirmed_by = models.ForeignKey(
+        Organization, verbose_name="確定した委員会", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="confirmed_cycles",
+    )
+    confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
+    confirmation_note = models.TextField("確定の記載", blank=True)
+    published_at = models.DateTimeField("公開日時", null=True, blank=True)
+    version = models.PositiveIntegerField("版", default=1)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "評価サイクル"
+        verbose_name_plural = "評価サイクル"
+        ordering = ["plan", "-fiscal_year", "-id"]
+        constraints = [
+            # One 年次 review per fiscal year; one 中間 and one 最終 per year at most.
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year", "kind"], name="cycle_unique_year",
+                condition=Q(fiscal_year__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "progress:cycle", args=[self.plan.municipality.code, self.plan.slug, self.pk]
+        )
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        year = format_fy(self.fiscal_year, ad=False) if self.fiscal_year else "年度の記載なし"
+        return f"{year} {self.get_kind_display()}評価"
+
+    @property
+    def is_frozen(self) -> bool:
+        """After 確定 nothing changes silently: only recorded corrections."""
+        return self.status in {self.Status.CONFIRMED, self.Status.PUBLISHED}
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def step(self) -> int:
+        return list(self.Status.values).index(self.status)
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def for_cycle(self, cycle: Cycle) -> EntryQuerySet:
+        return self.filter(cycle=cycle)
+
+    def of_organization(self, organization: Organization) -> EntryQuerySet:
+        return self.filter(organization=organization)
+
+    def awaiting(self) -> EntryQuerySet:
+        return self.filter(
+            status__in=[Entry.Status.NOT_STARTED, Entry.Status.DRAFT, Entry.Status.RETURNED]
+        )
+
+    def in_plan_order(self) -> EntryQuerySet:
+        return self.order_by(
+            "initiative__element__order", "initiative__order", "element__order",
+            "organization__order", "organization_id",
+        )
+
+
+class Entry(models.Model):
+    """What one organization reports for one initiative (or element) in one cycle."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "未着手"
+        DRAFT = "draft", "下書き"
+        SUBMITTED = "submitted", "提出済"
+        RETURNED = "returned", "差戻し"
+        ACCEPTED = "accepted", "確認済"
+
+    class Direction(models.TextChoices):
+        EXPAND = "expand", "拡充"
+        CONTINUE = "continue", "継続"
+        REVIEW = "review", "見直し"
+        REDUCE = "reduce", "縮小"
+        ABOLISH = "abolish", "廃止"
+        COMPLETE = "complete", "完了"
+        UNSET = "", "未選択"
+
+    cycle = models.ForeignKey(Cycle, verbose_name="評価サイクル", on_delete=models.CASCADE,
+                              related_name="entries")
+    initiative = models.ForeignKey(
+        Initiative, verbose_name="取組", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="entries",
+    )
+    element = models.ForeignKey(
+        PlanElement, verbose_name="項目", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="entries", help_text="項目の単位で報告する計画の場合",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="報告する組織", on_delete=models.PROTECT, related_name="entries"
+    )
+    results = models.TextField("実績", blank=True)
+    results_value = models.DecimalField(
+        "実績（数値）", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    results_unit = models.CharField("実績の単位", max_length=20, blank=True)
+    progress = models.TextField("進捗状況", blank=True)
+    issues = models.TextField("課題", blank=True)
+    direction = models.CharField(
+        "今後の方向性", max_length=10, choices=Direction.choices, blank=True
+    )
+    direction_text = models.TextField("今後の方向性（内容）", blank=True)
+    self_rating = models.CharField("自己評価", max_length=8, blank=True)
+    self_rating_verbatim = models.CharField("自己評価（入力どおり）", max_length=20, blank=True)
+    committee_rating = models.CharField("委員会評価", max_length=8, blank=True)
+    committee_rating_verbatim = models.CharField(
+        "委員会評価（入力どおり）", max_length=20, blank=True
+    )
+    committee_reason = models.TextField("委員会評価の理由", blank=True)
+    status = models.CharField(
+        "状態", max_length=12, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    return_comment = models.TextField("差戻しの理由", blank=True)
+    prefilled_from = models.ForeignKey(
+        "self", verbose_name="前回の報告", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版", default=1)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="更新者", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "進捗報告"
+        verbose_name_plural = "進捗報告"
+        ordering = ["cycle", "id"]
+        constraints = [
+            # A report is about an initiative or an element, not both and not neither.
+            models.CheckConstraint(
+                condition=(Q(initiative__isnull=False) & Q(element__isnull=True))
+                | (Q(initiative__isnull=True) & Q(element__isnull=False)),
+                name="entry_one_subject",
+            ),
+            # One report per subject and organization in a cycle: nothing to merge by hand.
+            models.UniqueConstraint(
+                fields=["cycle", "initiative", "organization"], name="entry_unique_initiative",
+                condition=Q(initiative__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "element", "organization"], name="entry_unique_element",
+                condition=Q(element__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}（{self.organization.label}）"
+
+    def get_absolute_url(self) -> str:
+        plan = self.cycle.plan
+        return reverse(
+            "progress:entry", args=[plan.municipality.code, plan.slug, self.cycle_id, self.pk]
+        )
+
+    @property
+    def subject(self) -> Initiative | PlanElement:
+        subject = self.initiative or self.element
+        if subject is None:  # impossible: entry_one_subject
+            raise ValueError("進捗報告の対象がありません。")
+        return subject
+
+    # The fields a report consists of: what a version stores, compares and restores.
+    CONTENT_FIELDS = (
+        "results", "results_value", "results_unit", "progress", "issues", "direction",
+        "direction_text", "self_rating", "self_rating_verbatim", "committee_rating",
+        "committee_rating_verbatim", "committee_reason",
+    )
+
+    def content(self) -> dict[str, str]:
+        return {
+            name: "" if getattr(self, name) is None else str(getattr(self, name))
+            for name in self.CONTENT_FIELDS
+        }
+
+
+class EntryVersion(models.Model):
+    """Every state an entry has been in, with who made it and why. Never changed afterwards."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "作成"
+        SAVE = "save", "保存"
+        SUBMIT = "submit", "提出"
+        RETURN = "return", "差戻し"
+        ACCEPT = "accept", "確認"
+        RATE = "rate", "委員会評価"
+        CORRECT = "correct", "確定後の訂正"
+        RESTORE = "restore", "復元"
+        IMPORT = "import", "Excelから取込"
+
+    entry = models.ForeignKey(Entry, verbose_name="進捗報告", on_delete=models.CASCADE,
+                              related_name="versions")
+    number = models.PositiveIntegerField("版")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    content = models.JSONField("内容")
+    status = models.CharField("状態", max_length=12, choices=Entry.Status.choices)
+    reason = models.TextField("理由", blank=True)
+    at = models.DateTimeField("日時", auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="実行者",
+                           on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by_label = models.CharField("実行者（表示名）", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "進捗報告の版"
+        verbose_name_plural = "進捗報告の版"
+        ordering = ["entry", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "number"], name="entry_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}版（{self.get_action_display()}）"
+
+
+class Opinion(models.Model):
+    """A committee member's opinion, and the secretariat's official response (意見と市の考え方)."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name="評価サイクル", on_delete=models.CASCADE,
+                              related_name="opinions")
+    entry = models.ForeignKey(
+        Entry, verbose_name="対象の報告", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="opinions", help_text="空欄は計画全体への意見",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="委員",
+                               on_delete=models.SET_NULL, null=True, related_name="+")
+    author_label = models.CharField("委員（表示名）", max_length=150, blank=True)
+    text = models.TextField("意見")
+    response = models.TextField("市の考え方（回答）", blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回答者", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    responded_at = models.DateTimeField("回答日時", null=True, blank=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    version = models.PositiveIntegerField("版", default=1)
+
+    class Meta:
+        verbose_name = "委員会の意見"
+        verbose_name_plural = "委員会の意見"
+        ordering = ["cycle", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

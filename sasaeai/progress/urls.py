@@ -1,0 +1,26 @@
+from django.urls import path
+
+from sasaeai.progress import views
+
+app_name = "progress"
+urlpatterns = [
+    path("", views.cycle_list, name="cycles"),
+    path("new/", views.cycle_create, name="cycle_create"),
+    path("<int:pk>/", views.cycle_detail, name="cycle"),
+    path("<int:pk>/move/", views.cycle_move, name="cycle_move"),
+    path("<int:pk>/summary/", views.summary, name="summary"),
+    path("<int:pk>/opinions/", views.opinion_create, name="opinion_create"),
+    path("<int:pk>/opinions/<int:opinion_pk>/response/", views.opinion_respond,
+         name="opinion_respond"),
+    path("<int:cycle_pk>/entries/<int:pk>/", views.entry_detail, name="entry"),
+    path("<int:cycle_pk>/entries/<int:pk>/save/", views.entry_save, name="entry_save"),
+    path("<int:cycle_pk>/entries/<int:pk>/submit/", views.entry_submit, name="entry_submit"),
+    path("<int:cycle_pk>/entries/<int:pk>/return/", views.entry_return, name="entry_return"),
+    path("<int:cycle_pk>/entries/<int:pk>/accept/", views.entry_accept, name="entry_accept"),
+    path("<int:cycle_pk>/entries/<int:pk>/rate/", views.entry_rate, name="entry_rate"),
+    path("<int:cycle_pk>/entries/<int:pk>/correct/", views.entry_correct, name="entry_correct"),
+    path("<int:cycle_pk>/entries/<int:pk>/versions/<int:number>/", views.entry_version,
+         name="entry_version"),
+    path("<int:cycle_pk>/entries/<int:pk>/versions/<int:number>/restore/",
+         views.entry_restore, name="entry_restore"),
+]

@@ -1,0 +1,562 @@
+"""Progress cycle pages: one view per action; the actions do the checking and recording."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from sasaeai.accounts.access import get_plan_for_user, is_member
+from sasaeai.accounts.models import Membership
+from sasaeai.progress import actions
+from sasaeai.progress.access import Standing, get_cycle_for_user, get_entry_for_user
+from sasaeai.progress.forms import (
+    CorrectionForm,
+    CycleForm,
+    EntryForm,
+    MoveForm,
+    OpinionForm,
+    RatingForm,
+    ResponseForm,
+    ReturnForm,
+    VersionForm,
+)
+from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
+
+S = Cycle.Status
+
+
+def error_text(exc: ValidationError) -> str:
+    return "".join(exc.messages)
+
+
+def label(name: str) -> str:
+    return str(getattr(Entry._meta.get_field(name), "verbose_name", name))
+
+
+def base_context(request: HttpRequest, cycle: Cycle, standing: Standing) -> dict[str, Any]:
+    plan = cycle.plan
+    return {"plan": plan, "municipality": plan.municipality, "cycle": cycle,
+            "standing": standing, "is_member": standing.member}
+
+
+# Cycles ----------------------------------------------------------------------------------------
+
+@require_GET
+def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    standing = Standing.of(request.user, plan)
+    cycles = [c for c in plan.cycles.all() if standing.can_view_cycle(c)]
+    for c in cycles:
+        c.plan = plan
+    return render(request, "progress/cycle_list.html", {
+        "plan": plan, "municipality": plan.municipality, "cycles": cycles,
+        "standing": standing, "is_member": standing.member,
+        "form": CycleForm() if standing.can_manage() else None,
+    })
+
+
+@require_POST
+@login_required
+def cycle_create(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    standing = Standing.of(request.user, plan)
+    if not standing.can_manage():
+        raise PermissionDenied
+    form = CycleForm(request.POST)
+    if form.is_valid():
+        try:
+            cycle = actions.create_cycle(by=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, f"{cycle.display_title}を作成しました。")
+            return redirect(cycle.get_absolute_url())
+    cycles = list(plan.cycles.all())
+    return render(request, "progress/cycle_list.html", {
+        "plan": plan, "municipality": plan.municipality, "cycles": cycles,
+        "standing": standing, "is_member": True, "form": form,
+    }, status=400)
+
+
+@dataclass
+class OrgProgress:
+    """One organization's row on the secretariat's completeness dashboard."""
+
+    name: str
+    counts: Counter[str]
+    total: int
+    overdue: bool
+
+    @property
+    def done(self) -> int:
+        return self.counts[Entry.Status.SUBMITTED] + self.counts[Entry.Status.ACCEPTED]
+
+
+def dashboard(cycle: Cycle, entries: list[Entry]) -> list[OrgProgress]:
+    by_org: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_org[entry.organization_id].append(entry)
+    late = bool(cycle.entries_due and timezone.localdate() > cycle.entries_due
+                and cycle.status == S.COLLECTING)
+    rows = []
+    for group in by_org.values():
+        counts = Counter(e.status for e in group)
+        row = OrgProgress(group[0].organization.name, counts, len(group), False)
+        row.overdue = late and row.done < row.total
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r.done == r.total, r.name))
+
+
+@require_GET
+def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
+    entries = list(
+        cycle.entries.select_related("initiative__element", "element", "organization")
+        .in_plan_order()
+    )
+    for entry in entries:
+        entry.cycle = cycle
+    visible = [e for e in entries if standing.can_view_entry(e, cycle)]
+    mine = [e for e in visible if e.organization_id in standing.staff_orgs]
+    return render(request, "progress/cycle_detail.html", {
+        **base_context(request, cycle, standing),
+        "entries": visible,
+        "mine": mine,
+        "dashboard": dashboard(cycle, entries) if standing.secretariat or standing.viewer else [],
+        "status_counts": Counter(e.status for e in entries),
+        "statuses": Entry.Status,
+        "steps": list(S),
+        "forward": actions.FORWARD.get(cycle.status),
+        "backward": actions.BACKWARD.get(cycle.status),
+        "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization")),
+        "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
+        "respond_allowed": standing.can_respond(cycle),
+    })
+
+
+@require_POST
+@login_required
+def cycle_move(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
+    if not standing.can_manage(cycle):
+        raise PermissionDenied
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "操作を受け付けられませんでした。ページを読み込み直してください。")
+        return redirect(cycle.get_absolute_url())
+    try:
+        moved = actions.move_cycle(by=request.user, cycle=cycle, to=form.cleaned_data["to"],
+                                   expected_version=form.cleaned_data["version"])
+    except actions.EntryConflict:
+        messages.error(request, "他の人が先に状態を変更しました。最新の状態を確認してください。")
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"状態を「{moved.get_status_display()}」にしました。")
+    return redirect(cycle.get_absolute_url())
+
+
+# Entries ---------------------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    label: str
+    segments: list[tuple[str, str]]  # ("same" | "added" | "removed", text)
+
+
+def changes_since(entry: Entry) -> list[Change]:
+    """What the organization changed against last year's confirmed entry, per field."""
+    old = entry.prefilled_from
+    if old is None:
+        return []
+    found = []
+    for name in ("results", "progress", "issues", "direction_text"):
+        before, after = getattr(old, name), getattr(entry, name)
+        if before == after:
+            continue
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        segments: list[tuple[str, str]] = []
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op == "equal":
+                segments.append(("same", before[a1:a2]))
+            if op in {"delete", "replace"}:
+                segments.append(("removed", before[a1:a2]))
+            if op in {"insert", "replace"}:
+                segments.append(("added", after[b1:b2]))
+        found.append(Change(label(name), segments))
+    return found
+
+
+def entry_form_initial(entry: Entry) -> dict[str, Any]:
+    return {**entry.content(), "version": entry.version,
+            "self_rating": entry.self_rating_verbatim or entry.self_rating,
+            "results_value": entry.results_value}
+
+
+def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Standing, *,
+                 form: EntryForm | None = None, status: int = 200,
+                 extra: dict[str, Any] | None = None) -> HttpResponse:
+    editable = standing.can_edit_entry(entry, cycle)
+    correctable = standing.can_correct(cycle)
+    if form is None and editable:
+        form = EntryForm(initial=entry_form_initial(entry))
+    show_history = standing.sees_drafts(cycle)
+    return render(request, "progress/entry_detail.html", {
+        **base_context(request, cycle, standing),
+        "entry": entry,
+        "subject": entry.subject,
+        "form": form if editable else None,
+        "correction_form": CorrectionForm(initial=entry_form_initial(entry))
+        if correctable and form is None else (form if correctable else None),
+        "return_form": ReturnForm(initial={"version": entry.version})
+        if standing.can_return_entry(entry, cycle) else None,
+        "can_accept": standing.can_accept_entry(entry, cycle),
+        "can_submit": editable,
+        "rating_form": RatingForm(initial={"version": entry.version,
+                                           "rating": entry.committee_rating_verbatim,
+                                           "reason": entry.committee_reason})
+        if standing.can_rate(cycle) else None,
+        "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
+        "opinions": list(entry.opinions.all()),
+        "respond_allowed": standing.can_respond(cycle),
+        "versions": list(entry.versions.all()) if show_history else [],
+        "can_restore": standing.can_restore(cycle),
+        "changes": changes_since(entry) if show_history else [],
+        "levels": list(cycle.rating_scale.levels.all()) if cycle.rating_scale else [],
+        **(extra or {}),
+    }, status=status)
+
+
+@require_GET
+def entry_detail(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+                 ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    return render_entry(request, entry, cycle, standing)
+
+
+def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Standing,
+                      mine: dict[str, Any], current: Entry) -> HttpResponse:
+    """The second save of a concurrent edit: both versions side by side, nothing lost."""
+    current.cycle = cycle
+    rows = []
+    for name in ("results", "results_value", "results_unit", "progress", "issues", "direction",
+                 "direction_text", "self_rating"):
+        theirs = current.content().get(name, "")
+        if name == "self_rating":
+            theirs = current.self_rating_verbatim or current.self_rating
+        ours = "" if mine.get(name) is None else str(mine.get(name))
+        rows.append({"label": EntryForm.base_fields[name].label, "name": name,
+                     "theirs": theirs, "ours": ours, "differs": theirs != ours})
+    merged = EntryForm(initial={**mine, "version": current.version})
+    return render(request, "progress/entry_conflict.html", {
+        **base_context(request, cycle, standing), "entry": current, "subject": current.subject,
+        "rows": rows, "form": merged, "updated_by": current.updated_by,
+    }, status=409)
+
+
+@require_POST
+@login_required
+def entry_save(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+               ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_edit_entry(entry, cycle):
+        raise PermissionDenied
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        return render_entry(request, entry, cycle, standing, form=form, status=400)
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        saved = actions.save_entry(by=request.user, entry=entry, data=data,
+                                   expected_version=form.cleaned_data["version"])
+        if "submit" in request.POST:
+            saved.cycle = cycle
+            actions.submit_entry(by=request.user, entry=saved, expected_version=saved.version)
+    except actions.EntryConflict as conflict:
+        assert isinstance(conflict.current, Entry)  # noqa: S101
+        return conflict_response(request, entry, cycle, standing, data, conflict.current)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else []:
+            form.add_error(field if field in form.fields else None, errors)
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, error_text(exc))
+        return render_entry(request, entry, cycle, standing, form=form, status=400)
+    messages.success(request, "提出しました。" if "submit" in request.POST else "保存しました。")
+    return redirect(entry.get_absolute_url())
+
+
+def versioned_post(request: HttpRequest, form_class: type[VersionForm]) -> VersionForm:
+    form = form_class(request.POST)
+    if not form.is_valid():
+        raise ValidationError("入力内容を確認してください。" + " ".join(
+            str(e) for errors in form.errors.values() for e in errors))
+    return form
+
+
+def run_entry_action(request: HttpRequest, entry: Entry, done: str, call: Any) -> HttpResponse:
+    try:
+        call()
+    except actions.EntryConflict:
+        messages.error(request, "他の人が先にこの報告を更新しました。最新の内容を確認してください。")
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, done)
+    return redirect(entry.get_absolute_url())
+
+
+@require_POST
+@login_required
+def entry_submit(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+                 ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_edit_entry(entry, cycle):
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else -1
+    return run_entry_action(request, entry, "提出しました。", lambda: actions.submit_entry(
+        by=request.user, entry=entry, expected_version=version))
+
+
+@require_POST
+@login_required
+def entry_return(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+                 ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_return_entry(entry, cycle):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return render_entry(request, entry, cycle, standing, status=400,
+                            extra={"return_form": form})
+    return run_entry_action(request, entry, "差し戻しました。", lambda: actions.return_entry(
+        by=request.user, entry=entry, comment=form.cleaned_data["comment"],
+        expected_version=form.cleaned_data["version"]))
+
+
+@require_POST
+@login_required
+def entry_accept(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+                 ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_accept_entry(entry, cycle):
+        raise PermissionDenied
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else -1
+    return run_entry_action(request, entry, "確認済にしました。", lambda: actions.accept_entry(
+        by=request.user, entry=entry, expected_version=version))
+
+
+@require_POST
+@login_required
+def entry_rate(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+               ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_rate(cycle):
+        raise PermissionDenied
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return render_entry(request, entry, cycle, standing, status=400,
+                            extra={"rating_form": form})
+    return run_entry_action(request, entry, "委員会評価を保存しました。", lambda: actions.rate_entry(
+        by=request.user, entry=entry, rating=form.cleaned_data["rating"],
+        reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]))
+
+
+@require_POST
+@login_required
+def entry_correct(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+                  ) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_correct(cycle):
+        raise PermissionDenied
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return render_entry(request, entry, cycle, standing, status=400,
+                            extra={"correction_form": form})
+    data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "reason"}}
+    return run_entry_action(request, entry, "訂正を記録しました。", lambda: actions.correct_entry(
+        by=request.user, entry=entry, data=data, reason=form.cleaned_data["reason"],
+        expected_version=form.cleaned_data["version"]))
+
+
+@require_GET
+def entry_version(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int,
+                  number: int) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.sees_drafts(cycle):
+        raise Http404
+    version = get_object_or_404(EntryVersion, entry=entry, number=number)
+    fields = [(label(name), value) for name, value in version.content.items()]
+    return render(request, "progress/entry_version.html", {
+        **base_context(request, cycle, standing), "entry": entry, "subject": entry.subject,
+        "version": version, "fields": fields, "can_restore": standing.can_restore(cycle),
+    })
+
+
+@require_POST
+@login_required
+def entry_restore(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int,
+                  number: int) -> HttpResponse:
+    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
+    if not standing.can_restore(cycle):
+        raise PermissionDenied
+    get_object_or_404(EntryVersion, entry=entry, number=number)
+    form = VersionForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else -1
+    return run_entry_action(request, entry, f"第{number}版の内容に戻しました。",
+                            lambda: actions.restore_version(by=request.user, entry=entry,
+                                                            number=number,
+                                                            expected_version=version))
+
+
+# Opinions --------------------------------------------------------------------------------------
+
+@require_POST
+@login_required
+def opinion_create(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
+    if not standing.can_write_opinion(cycle):
+        raise PermissionDenied
+    entry = None
+    if request.POST.get("entry"):
+        entry = get_object_or_404(Entry, cycle=cycle, pk=request.POST["entry"])
+        entry.cycle = cycle
+    form = OpinionForm(request.POST)
+    target = entry.get_absolute_url() if entry else cycle.get_absolute_url()
+    if not form.is_valid():
+        messages.error(request, "意見を入力してください。")
+        return redirect(target)
+    try:
+        actions.write_opinion(by=request.user, cycle=cycle, entry=entry,
+                              text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "意見を登録しました。")
+    return redirect(target)
+
+
+@require_POST
+@login_required
+def opinion_respond(request: HttpRequest, code: str, slug: str, pk: int, opinion_pk: int
+                    ) -> HttpResponse:
+    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
+    if not standing.can_respond(cycle):
+        raise PermissionDenied
+    opinion = get_object_or_404(Opinion, cycle=cycle, pk=opinion_pk)
+    opinion.cycle = cycle
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "回答を入力してください。")
+        return redirect(cycle.get_absolute_url() + "#opinions")
+    try:
+        actions.respond_opinion(by=request.user, opinion=opinion,
+                                response=form.cleaned_data["response"],
+                                expected_version=form.cleaned_data["version"])
+    except actions.EntryConflict:
+        messages.error(request, "他の人が先に回答しました。最新の回答を確認してください。")
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, "回答を登録しました。")
+    return redirect(cycle.get_absolute_url() + "#opinions")
+
+
+# Summary and tasks -----------------------------------------------------------------------------
+
+@dataclass
+class SummaryRow:
+    subject: Any
+    entries: list[Entry]
+
+
+@dataclass
+class SummaryGroup:
+    goal: Any
+    rows: list[SummaryRow]
+
+
+def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
+    """基本目標 → 取組 → one row per organization, in the plan's order (the seed's layout)."""
+    entries = list(cycle.entries.select_related(
+        "initiative__element", "element", "organization").in_plan_order())
+    elements = {e.pk: e for e in cycle.plan.elements.all()}
+
+    def goal_of(element_id: int | None) -> Any:
+        node = elements.get(element_id) if element_id else None
+        while node is not None and node.parent_id is not None:
+            node = elements.get(node.parent_id)
+        return node
+
+    groups: list[SummaryGroup] = []
+    for entry in entries:
+        subject = entry.subject
+        goal = goal_of(entry.initiative.element_id if entry.initiative else entry.element_id)
+        if not groups or groups[-1].goal != goal:
+            groups.append(SummaryGroup(goal, []))
+        rows = groups[-1].rows
+        if not rows or rows[-1].subject != subject:
+            rows.append(SummaryRow(subject, []))
+        rows[-1].entries.append(entry)
+    return groups
+
+
+@require_GET
+def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
+    if not (cycle.status in {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED}
+            or standing.secretariat or standing.viewer):
+        raise Http404
+    return render(request, "progress/summary.html", {
+        **base_context(request, cycle, standing),
+        "groups": summary_groups(cycle),
+        "has_ratings": cycle.rating_scale is not None,
+        "opinions": list(cycle.opinions.select_related("entry__initiative",
+                                                       "entry__organization")),
+    })
+
+
+@require_GET
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The entries this user must write now, and for the secretariat the cycles to follow."""
+    memberships = list(Membership.objects.filter(user_id=request.user.pk or 0)
+                       .select_related("organization__municipality"))
+    staff_orgs = [m.organization_id for m in memberships if m.role == Membership.Role.STAFF]
+    secretariat_munis = [m.organization.municipality_id for m in memberships
+                         if m.role == Membership.Role.SECRETARIAT]
+    todo = list(
+        Entry.objects.filter(organization_id__in=staff_orgs, cycle__status=S.COLLECTING)
+        .awaiting()
+        .select_related("cycle__plan__municipality", "initiative", "element", "organization")
+        .order_by("cycle__entries_due", "cycle_id", "initiative__order", "element__order")
+    )
+    today = timezone.localdate()
+    rows = [{"entry": e, "overdue": bool(e.cycle.entries_due and e.cycle.entries_due < today)}
+            for e in todo]
+    running = list(
+        Cycle.objects.filter(plan__municipality_id__in=secretariat_munis)
+        .exclude(status=S.PUBLISHED).select_related("plan__municipality")
+        .order_by("entries_due", "id")
+    )
+    committee = [m for m in memberships if m.role == Membership.Role.COMMITTEE]
+    reviewing = list(
+        Cycle.objects.filter(plan__municipality_id__in=[m.organization.municipality_id
+                                                         for m in committee],
+                             status=S.REVIEWING).select_related("plan__municipality")
+    )
+    return render(request, "progress/tasks.html", {
+        "todo": rows, "running": running, "reviewing": reviewing, "today": today,
+        "is_member": any(is_member(request.user, m.organization.municipality)
+                         for m in memberships),
+    })
