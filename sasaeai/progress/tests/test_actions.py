@@ -55,7 +55,8 @@ def test_it_refuses_the_second_of_two_concurrent_saves_and_keeps_the_first(revie
     with pytest.raises(actions.EntryConflict) as conflict:
         actions.save_entry(by=review.world.sato, entry=entry, data={"progress": "佐藤の入力"},
                            expected_version=stale_version)
-    assert conflict.value.current.progress == "田中の入力"
+    current = conflict.value.current
+    assert isinstance(current, Entry) and current.progress == "田中の入力"
     entry.refresh_from_db()
     assert entry.progress == "田中の入力"
 

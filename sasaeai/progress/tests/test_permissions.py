@@ -41,7 +41,7 @@ def advance(review: Review, to: str) -> Cycle:
                                        expected_version=entry.version)
             saved.cycle = cycle
             actions.submit_entry(by=w.sato, entry=saved, expected_version=saved.version)
-    order = [S.COLLECTING, S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED]
+    order: list[str] = [S.COLLECTING, S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED]
     for target in order[order.index(cycle.status) + 1: order.index(to) + 1]:
         cycle = actions.move_cycle(by=w.sato, cycle=cycle, to=target,
                                    expected_version=cycle.version)
@@ -97,7 +97,9 @@ def urls(review: Review, entry: Entry) -> dict[str, str]:
 
 
 # While input is open, on 福祉課's entry (田中's own organization; 鈴木's other organization).
-COLLECTING = {
+Matrix = dict[str, list[object]]
+
+COLLECTING: Matrix = {
     # route: 佐藤, 田中, 鈴木, 高橋, 伊藤, 他市, 匿名
     "cycles": [200, 200, 200, 200, 200, 200, 200],
     "cycle": [200, 200, 200, 404, 200, 404, 404],
@@ -128,7 +130,7 @@ def test_it_decides_every_route_while_input_is_open(review: Review, route, index
 
 
 # Under committee review: the 委員 now reads and rates; 担当 see every organization's rows.
-REVIEWING = {
+REVIEWING: Matrix = {
     "cycle": [200, 200, 200, 200, 200, 404, 404],
     "summary": [200, 200, 200, 200, 200, 404, 404],
     "entry": [200, 200, 200, 200, 200, 404, 404],
@@ -153,7 +155,7 @@ def test_it_decides_every_route_under_committee_review(review: Review, route, in
 
 
 # Published: everyone reads; only the 事務局 may correct, with a reason.
-PUBLISHED = {
+PUBLISHED: Matrix = {
     "cycle": [200, 200, 200, 200, 200, 200, 200],
     "summary": [200, 200, 200, 200, 200, 200, 200],
     "entry": [200, 200, 200, 200, 200, 200, 200],
