@@ -1,7 +1,5 @@
 """The demo in a real browser (Debian's Chromium through Playwright), as a newcomer uses it."""
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,39 +9,11 @@ from sasaeai.demo.loader import load_all
 # after the other database tests and empties the database after each; each loads what it reads.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = shutil.which("chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("Chromium が見つかりません（make test が apt-get で入れるはずです）")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
-
 
 @pytest.fixture
 def omitama():
-    """小美玉市 from the demo, committed for the live server (loaded again if a flush emptied it)."""
+    """小美玉市 from the demo, committed for the live server (loaded again after a flush)."""
     load_all(["omitama"])
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="ja-JP")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    context.close()
-    assert errors == [], errors
 
 
 def test_it_lets_a_resident_find_omitama_and_read_its_indicators(live_server, omitama, page):
@@ -60,8 +30,7 @@ def test_it_lets_a_resident_find_omitama_and_read_its_indicators(live_server, om
     assert "平成27年（2015年）" in row.inner_text()
 
 
-def test_it_lets_a_secretariat_log_in_and_see_a_plan_the_public_cannot(live_server, omitama,
-                                                                        page):
+def test_it_lets_a_secretariat_log_in_and_see_a_plan_the_public_cannot(live_server, omitama, page):
     # The previous plan is not published: the public gets the same answer as for nothing at all.
     assert page.request.get(live_server.url + "/082368/dai2ji/").status == 404
     page.goto(live_server.url)

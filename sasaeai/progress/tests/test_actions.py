@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from sasaeai.audit.models import AuditEvent
 from sasaeai.progress import actions
 from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
-from sasaeai.progress.tests.conftest import Review
+from sasaeai.testing import Review
 
 pytestmark = pytest.mark.django_db
 S = Cycle.Status

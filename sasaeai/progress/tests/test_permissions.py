@@ -11,8 +11,7 @@ from django.urls import reverse
 from sasaeai.audit.models import AuditEvent
 from sasaeai.progress import actions
 from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
-from sasaeai.progress.tests.conftest import Review
-from sasaeai.testing import PlanFactory
+from sasaeai.testing import PlanFactory, Review
 
 pytestmark = pytest.mark.django_db
 S = Cycle.Status
