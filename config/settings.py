@@ -184,6 +184,8 @@ MAILERS = {
         else {},
     }
 }
+# Links in e-mails point here.
+SASAEAI_BASE_URL = os.environ.get("SASAEAI_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sasaeai@localhost")
 
 LOGGING = {

@@ -291,6 +291,7 @@ class Loader:
             user = User.objects.create_user(
                 username=f"{self.slug}-{suffix}", password=DEMO_PASSWORD,
                 display_name=f"{org.label} {name}",
+                email=f"{self.slug}-{suffix}@demo.sasaeai.invalid",
             )
             Membership.objects.create(user=user, organization=org, role=role)
             self.users[suffix] = user

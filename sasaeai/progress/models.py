@@ -377,3 +377,33 @@ class Opinion(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to an organization about its unsubmitted entries (sent once per
+    kind and period, so a daily run never floods anyone)."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", "期限前"
+        OVERDUE = "overdue", "期限超過"
+
+    cycle = models.ForeignKey(Cycle, verbose_name="評価サイクル", on_delete=models.CASCADE,
+                              related_name="reminders")
+    organization = models.ForeignKey(Organization, verbose_name="組織", on_delete=models.CASCADE,
+                                     related_name="+")
+    kind = models.CharField("種類", max_length=10, choices=Kind.choices)
+    sent_on = models.DateField("送信日")
+    recipients = models.PositiveIntegerField("宛先の数", default=0)
+    entries = models.PositiveIntegerField("未提出の報告の数", default=0)
+
+    class Meta:
+        verbose_name = "督促メール"
+        verbose_name_plural = "督促メール"
+        ordering = ["-sent_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "organization", "kind", "sent_on"],
+                                    name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}（{self.get_kind_display()}・{self.sent_on}）"
