@@ -193,3 +193,17 @@ def test_it_lets_only_committee_members_rate_and_only_the_secretariat_respond(re
                            expected_version=entry.version)
     with pytest.raises(PermissionDenied):
         actions.write_opinion(by=w.tanaka, cycle=review.cycle, text="意見")
+
+
+def test_it_reports_on_leaf_elements_by_the_owners_when_a_plan_has_no_initiatives():
+    """小美玉市's plan has 施策の方向 but no 取組: each direction is reported by the city."""
+    from sasaeai.accounts.models import User
+    from sasaeai.plans.models import Plan
+
+    plan = Plan.objects.get(municipality__code="082368", slug="dai3ji")
+    sato = User.objects.get(username="omitama-jimukyoku")
+    cycle = actions.create_cycle(by=sato, plan=plan, fiscal_year=2024)
+    entries = cycle.entries.select_related("element", "organization")
+    assert entries.count() == 29
+    assert {e.element.level_label for e in entries} == {"施策の方向"}
+    assert {e.organization.name for e in entries} == {"小美玉市"}
