@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +19,10 @@ from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
 from sasaeai.progress.access import Standing
 from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
+
+if TYPE_CHECKING:
+    from sasaeai.progress.workbook import Preview
+    from sasaeai.tenancy.models import Organization
 
 S = Cycle.Status
 E = Entry.Status
@@ -151,6 +155,18 @@ def _apply_rating(cycle: Cycle, typed: str, field: str, entry: Entry) -> None:
     setattr(entry, field, level.code)
 
 
+def _apply_fields(cycle: Cycle, entry: Entry, data: dict[str, Any]) -> None:
+    """Copy what a writer gave (a form, a workbook row, a correction) onto the entry."""
+    for name in ("results", "results_unit", "progress", "issues", "direction", "direction_text"):
+        if name in data:
+            setattr(entry, name, data[name] or "")
+    if "results_value" in data:
+        value = data["results_value"]
+        entry.results_value = Decimal(value) if value not in (None, "") else None
+    if "self_rating" in data:
+        _apply_rating(cycle, data["self_rating"], "self_rating", entry)
+
+
 @transaction.atomic
 def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version: int) -> Entry:
     cycle = entry.cycle
@@ -159,14 +175,7 @@ def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version:
         raise _deny("この報告は編集できません。")
     current = _locked_entry(entry, expected_version)
     before = snapshot(current)
-    for name in ("results", "results_unit", "progress", "issues", "direction", "direction_text"):
-        if name in data:
-            setattr(current, name, data[name] or "")
-    if "results_value" in data:
-        value = data["results_value"]
-        current.results_value = Decimal(value) if value not in (None, "") else None
-    if "self_rating" in data:
-        _apply_rating(cycle, data["self_rating"], "self_rating", current)
+    _apply_fields(cycle, current, data)
     if current.status in {E.NOT_STARTED}:
         current.status = E.DRAFT
     return _commit_entry(current, by=by, action=EntryVersion.Action.SAVE,
@@ -245,11 +254,7 @@ def correct_entry(
         raise ValidationError({"reason": "訂正の理由を入力してください。"})
     current = _locked_entry(entry, expected_version)
     before = snapshot(current)
-    for name in ("results", "results_unit", "progress", "issues", "direction", "direction_text"):
-        if name in data:
-            setattr(current, name, data[name] or "")
-    if "self_rating" in data:
-        _apply_rating(cycle, data["self_rating"], "self_rating", current)
+    _apply_fields(cycle, current, data)
     return _commit_entry(current, by=by, action=EntryVersion.Action.CORRECT, reason=reason,
                          fields=ENTRY_FIELDS, before=before)
 
@@ -369,3 +374,50 @@ def respond_opinion(
     record(by=by, action="progress.opinion.respond", obj=current, before=before,
            after=snapshot(current), municipality_code=_code(cycle.plan))
     return current
+
+
+@transaction.atomic
+def apply_workbook(
+    *, by: Any, cycle: Cycle, organization: Organization, preview: Preview
+) -> list[Entry]:
+    """Apply an uploaded 照会 workbook (see progress.workbook): all rows or none.
+
+    Each changed row is saved as save_entry saves (the same permission, lock, expected version
+    and field rules) and recorded as an IMPORT version; rows without a change are skipped, so
+    uploading the same file twice changes nothing and records nothing.
+    """
+    standing = Standing.of(by, cycle.plan)
+    if not (standing.secretariat or organization.pk in standing.staff_orgs):
+        raise _deny("この組織の報告をExcelから取り込めるのは、事務局とその組織の担当です。")
+    if preview.cycle.pk != cycle.pk or preview.organization.pk != organization.pk:
+        raise ValidationError("別の評価サイクルまたは別の組織の照会ファイルです。")
+    if preview.has_errors:
+        raise ValidationError(
+            "取り込めない行があるため、何も取り込みませんでした。エラーを直してからもう一度アップロードしてください。"
+        )
+    reason = f"Excelの照会ファイル（{preview.filename or '名前なし'}）から取り込みました。"
+    saved: list[Entry] = []
+    for row in preview.rows:
+        if not row.changes:
+            continue
+        entry = row.entry
+        if entry is None or row.expected_version is None:  # impossible: a change has both
+            raise ValidationError(f"{row.line}行目の報告が特定できません。")
+        if entry.cycle_id != cycle.pk or entry.organization_id != organization.pk:
+            raise ValidationError(f"{row.line}行目は{organization.name}の報告ではありません。")
+        entry.cycle = cycle
+        if not standing.can_edit_entry(entry, cycle):
+            raise _deny(f"{row.line}行目の報告は編集できません。")
+        current = _locked_entry(entry, row.expected_version)
+        before = snapshot(current)
+        _apply_fields(cycle, current, row.data)
+        if current.status in {E.NOT_STARTED}:
+            current.status = E.DRAFT
+        saved.append(_commit_entry(current, by=by, action=EntryVersion.Action.IMPORT,
+                                   reason=reason, fields=[*ENTRY_FIELDS, "status"],
+                                   before=before))
+    if saved:
+        record(by=by, action="progress.workbook.import", obj=cycle,
+               municipality_code=_code(cycle.plan), organization=organization.name,
+               note=f"{preview.filename}：{len(saved)}件の報告を更新")
+    return saved

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sasaeai.progress import views
+from sasaeai.progress import views, views_workbook
 
 app_name = "progress"
 urlpatterns = [
@@ -23,4 +23,10 @@ urlpatterns = [
          name="entry_version"),
     path("<int:cycle_pk>/entries/<int:pk>/versions/<int:number>/restore/",
          views.entry_restore, name="entry_restore"),
+    path("<int:pk>/workbook/<int:org_pk>/", views_workbook.workbook_download,
+         name="workbook_download"),
+    path("<int:pk>/workbook/<int:org_pk>/upload/", views_workbook.workbook_upload,
+         name="workbook_upload"),
+    path("<int:pk>/workbook/<int:org_pk>/apply/", views_workbook.workbook_apply,
+         name="workbook_apply"),
 ]
