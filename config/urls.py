@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from sasaeai.reports import views as reports_views
 from sasaeai.tenancy import views as tenancy_views
 from sasaeai.tenancy.converters import LgCodeConverter
 
@@ -18,5 +19,8 @@ urlpatterns = [
     path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
     path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),
     path("<lgcode:code>/<slug:slug>/indicators/", include("sasaeai.indicators.urls")),
+    # The summary page lives in progress; its exports (?export=xlsx|pdf) in reports, which may
+    # import progress but not the reverse. Same URL as progress:summary, resolved here first.
+    path("<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/", reports_views.summary),
     path("<lgcode:code>/<slug:slug>/cycles/", include("sasaeai.progress.urls")),
 ]

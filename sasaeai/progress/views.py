@@ -511,12 +511,20 @@ def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
     return groups
 
 
-@require_GET
-def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+def get_summary_cycle(request: HttpRequest, code: str, slug: str, pk: int
+                      ) -> tuple[Cycle, Standing]:
+    """The cycle whose summary this user may read: once compiled, or always for the 事務局
+    and 閲覧 (who follow the cycle while it is being written)."""
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
     if not (cycle.status in {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED}
             or standing.secretariat or standing.viewer):
         raise Http404
+    return cycle, standing
+
+
+@require_GET
+def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    cycle, standing = get_summary_cycle(request, code, slug, pk)
     return render(request, "progress/summary.html", {
         **base_context(request, cycle, standing),
         "groups": summary_groups(cycle),
