@@ -92,6 +92,10 @@ def urls(review: Review, entry: Entry) -> dict[str, str]:
         "move": reverse("progress:cycle_move", args=[code, slug, c]),
         "opinion": reverse("progress:opinion_create", args=[code, slug, c]),
         "create": reverse("progress:cycle_create", args=[code, slug]),
+        "workbook": reverse("progress:workbook_download", args=[code, slug, c,
+                                                                entry.organization_id]),
+        "upload": reverse("progress:workbook_upload", args=[code, slug, c, entry.organization_id]),
+        "apply": reverse("progress:workbook_apply", args=[code, slug, c, entry.organization_id]),
     }
 
 
@@ -114,6 +118,10 @@ COLLECTING: Matrix = {
     "restore": ["ok", 403, 404, 404, 403, 404, LOGIN],
     "opinion": [403, 403, 403, 404, 403, 404, LOGIN],
     "create": [400, 403, 403, 403, 403, 403, LOGIN],  # 佐藤: same year again → 400, nothing made
+    # 福祉課's 照会 workbook: the 事務局 and 福祉課 only.
+    "workbook": [200, 200, 403, 404, 403, 404, LOGIN],
+    "upload": [200, 200, 403, 404, 403, 404, LOGIN],
+    "apply": [REFUSED, REFUSED, 403, 404, 403, 404, LOGIN],  # nothing uploaded to apply
 }
 
 
@@ -123,7 +131,8 @@ def test_it_decides_every_route_while_input_is_open(review: Review, route, index
     entry = review.entry(review.watch, review.dept)
     data = {"version": entry.version, "progress": "入力", "comment": "理由", "rating": "A",
             "reason": "理由", "text": "意見", "fiscal_year": 2024, "kind": "annual"}
-    method = "get" if route in {"cycles", "cycle", "summary", "entry", "version"} else "post"
+    method = ("get" if route in {"cycles", "cycle", "summary", "entry", "version", "workbook",
+                                 "upload"} else "post")
     check(review, PERSONAS[index], method, urls(review, entry)[route], data,
           COLLECTING[route][index])
 
@@ -190,3 +199,33 @@ def test_it_does_not_reach_a_cycle_through_another_plans_url(review: Review):
     other = PlanFactory.create(municipality=review.world.home, slug="other-plan")
     url = reverse("progress:cycle", args=["479001", other.slug, review.cycle.pk])
     assert client_for(review.world.sato).get(url).status_code == 404
+
+
+def test_it_leaves_no_progress_route_out_of_the_matrices():
+    from sasaeai.progress import urls as progress_urls
+
+    named = {p.name for p in progress_urls.urlpatterns}
+    covered = {"progress:" + r for r in (*COLLECTING, *REVIEWING, *PUBLISHED)}
+    names = {
+        "cycles": "cycles", "cycle": "cycle", "summary": "summary", "entry": "entry",
+        "save": "entry_save", "submit": "entry_submit", "return": "entry_return",
+        "accept": "entry_accept", "rate": "entry_rate", "correct": "entry_correct",
+        "version": "entry_version", "restore": "entry_restore", "move": "cycle_move",
+        "opinion": "opinion_create", "create": "cycle_create", "workbook": "workbook_download",
+        "upload": "workbook_upload", "apply": "workbook_apply",
+    }
+    covered = {names[r.split(":")[1]] for r in covered}
+    # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below.
+    assert named - covered == {"opinion_respond"}
+
+
+@pytest.mark.parametrize("index", range(len(PERSONAS)))
+def test_it_lets_only_the_secretariat_respond_to_an_opinion(review: Review, index):
+    advance(review, S.REVIEWING)
+    opinion = actions.write_opinion(by=review.world.takahashi, cycle=review.cycle,
+                                    text="周知を強めてください。")
+    url = reverse("progress:opinion_respond",
+                  args=["479001", review.cycle.plan.slug, review.cycle.pk, opinion.pk])
+    expected = ["ok", 403, 403, 403, 403, 404, LOGIN][index]
+    check(review, PERSONAS[index], "post", url,
+          {"version": opinion.version, "response": "SNSで発信します。"}, expected)
