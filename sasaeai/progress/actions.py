@@ -18,7 +18,15 @@ from django.utils import timezone
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
 from sasaeai.progress.access import Standing
-from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
+from sasaeai.progress.models import (
+    Cycle,
+    Entry,
+    EntryVersion,
+    Opinion,
+    PlanRatingScale,
+    RatingScale,
+)
+from sasaeai.progress.scales import PRESETS, scale_from_preset
 
 if TYPE_CHECKING:
     from sasaeai.progress.workbook import Preview
@@ -101,7 +109,7 @@ def create_cycle(
         plan=plan, fiscal_year=fiscal_year, kind=kind
     ).exists():
         raise ValidationError("この年度・種類の評価サイクルは既にあります。")
-    choice = getattr(plan, "rating_choice", None)
+    choice = PlanRatingScale.objects.select_related("scale").filter(plan=plan).first()
     cycle = Cycle.objects.create(
         plan=plan, fiscal_year=fiscal_year, kind=kind, entries_due=entries_due,
         committee_meeting=committee_meeting, title=title,
@@ -421,3 +429,31 @@ def apply_workbook(
                municipality_code=_code(cycle.plan), organization=organization.name,
                note=f"{preview.filename}：{len(saved)}件の報告を更新")
     return saved
+
+
+@transaction.atomic
+def choose_rating_scale(*, by: Any, plan: Plan, preset: str = "", scale_id: int | None = None
+                        ) -> PlanRatingScale:
+    """The scale the plan's next cycles are rated on. Cycles already opened keep theirs."""
+    if not Standing.of(by, plan).can_manage():
+        raise _deny("評価の尺度を選べるのは事務局です。")
+    if preset:
+        if preset not in PRESETS:
+            raise ValidationError("選べない尺度です。")
+        scale = scale_from_preset(plan.municipality, preset)
+    else:
+        found = RatingScale.objects.filter(municipality=plan.municipality,
+                                           pk=scale_id or 0).first()
+        if found is None:
+            raise ValidationError("この自治体の尺度を選んでください。")
+        scale = found
+    choice = PlanRatingScale.objects.select_for_update().filter(plan=plan).first()
+    before = snapshot(choice) if choice else None
+    if choice is None:
+        choice = PlanRatingScale.objects.create(plan=plan, scale=scale)
+    else:
+        choice.scale = scale
+        choice.save(update_fields=["scale"])
+    record(by=by, action="progress.scale.choose", obj=choice, before=before,
+           after=snapshot(choice), municipality_code=_code(plan), note=scale.name)
+    return choice

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from sasaeai.progress.models import Cycle, Entry
+from sasaeai.progress.scales import PRESETS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 
@@ -67,3 +70,19 @@ class CycleForm(forms.Form):
 
 class MoveForm(VersionForm):
     to = forms.ChoiceField(choices=Cycle.Status.choices)
+
+
+class ScaleForm(forms.Form):
+    """Choose the plan's rating scale: one of the municipality's, or a common shape."""
+
+    scale = forms.ChoiceField(label="評価の尺度")
+
+    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = [(f"scale:{s.pk}", s.name) for s in municipality.rating_scales.all()]
+        names = {name for _, name in own}
+        presets = [(f"preset:{key}", name) for key, (name, _) in PRESETS.items()
+                   if name not in names]
+        field = self.fields["scale"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = [("", "選んでください"), *own, *presets]

@@ -6,6 +6,7 @@ app_name = "progress"
 urlpatterns = [
     path("", views.cycle_list, name="cycles"),
     path("new/", views.cycle_create, name="cycle_create"),
+    path("scale/", views.scale_choose, name="scale_choose"),
     path("<int:pk>/", views.cycle_detail, name="cycle"),
     path("<int:pk>/move/", views.cycle_move, name="cycle_move"),
     path("<int:pk>/summary/", views.summary, name="summary"),

@@ -28,9 +28,10 @@ from sasaeai.progress.forms import (
     RatingForm,
     ResponseForm,
     ReturnForm,
+    ScaleForm,
     VersionForm,
 )
-from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion
+from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion, PlanRatingScale
 
 S = Cycle.Status
 
@@ -62,7 +63,44 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
         "standing": standing, "is_member": standing.member,
         "form": CycleForm() if standing.can_manage() else None,
+        **scale_context(plan, standing),
     })
+
+
+def scale_context(plan: Any, standing: Standing, form: ScaleForm | None = None
+                  ) -> dict[str, Any]:
+    choice = PlanRatingScale.objects.select_related("scale").filter(plan=plan).first()
+    scale = choice.scale if choice else None
+    return {
+        "scale": scale,
+        "levels": list(scale.levels.all()) if scale else [],
+        "scale_form": (form or ScaleForm(municipality=plan.municipality))
+        if standing.can_manage() else None,
+    }
+
+
+@require_POST
+@login_required
+def scale_choose(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    standing = Standing.of(request.user, plan)
+    if not standing.can_manage():
+        raise PermissionDenied
+    form = ScaleForm(request.POST, municipality=plan.municipality)
+    if form.is_valid():
+        kind, _, value = form.cleaned_data["scale"].partition(":")
+        try:
+            choice = actions.choose_rating_scale(
+                by=request.user, plan=plan, preset=value if kind == "preset" else "",
+                scale_id=int(value) if kind == "scale" else None)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, f"評価の尺度を「{choice.scale.name}」にしました。"
+                                      "次に作成する評価サイクルから使われます。")
+    else:
+        messages.error(request, "評価の尺度を選んでください。")
+    return redirect("progress:cycles", code, slug)
 
 
 @require_POST

@@ -208,3 +208,22 @@ def test_it_reports_on_leaf_elements_by_the_owners_when_a_plan_has_no_initiative
     assert {e.element.level_label for e in entries if e.element is not None} == {"施策の方向"}
     assert not any(e.initiative_id for e in entries)
     assert {e.organization.name for e in entries} == {"小美玉市"}
+
+
+def test_it_lets_the_secretariat_choose_the_scale_for_the_next_cycles(review: Review):
+    w = review.world
+    plan = review.cycle.plan
+    choice = actions.choose_rating_scale(by=w.sato, plan=plan, preset="marks")
+    assert choice.scale.name == "◎○△×の4段階"
+    assert review.refresh().rating_scale is not None
+    assert review.cycle.rating_scale.name == "A〜Dの4段階"  # the open cycle keeps its scale
+    following = actions.create_cycle(by=w.sato, plan=plan, fiscal_year=2025)
+    assert following.rating_scale == choice.scale
+    with pytest.raises(PermissionDenied):
+        actions.choose_rating_scale(by=w.tanaka, plan=plan, preset="abc")
+    from sasaeai.progress.scales import scale_from_preset
+    from sasaeai.testing import MunicipalityFactory
+
+    foreign = scale_from_preset(MunicipalityFactory.create(), "five")
+    with pytest.raises(ValidationError, match="この自治体の尺度"):
+        actions.choose_rating_scale(by=w.sato, plan=plan, scale_id=foreign.pk)

@@ -115,3 +115,18 @@ def test_it_shows_what_changed_since_last_years_confirmed_entry(review: Review):
     page = logged_in(w.tanaka).get(url).text
     assert "前回からの変更" in page
     assert "<ins>毎月</ins>" in page
+
+
+def test_it_lets_sato_choose_the_scale_on_the_progress_page(review: Review):
+    url = reverse("progress:cycles", args=["479001", review.cycle.plan.slug])
+    client = logged_in(review.world.sato)
+    page = client.get(url)
+    assert "「A〜Dの4段階」で評価します" in page.text
+    response = client.post(reverse("progress:scale_choose",
+                                   args=["479001", review.cycle.plan.slug]),
+                           {"scale": "preset:sabc"}, follow=True)
+    assert "評価の尺度を「S・A・B・C・−」にしました。" in response.text
+    assert "評価対象外" in response.text
+    assert logged_in(review.world.tanaka).post(
+        reverse("progress:scale_choose", args=["479001", review.cycle.plan.slug]),
+        {"scale": "preset:abc"}).status_code == 403

@@ -96,6 +96,7 @@ def urls(review: Review, entry: Entry) -> dict[str, str]:
                                                                 entry.organization_id]),
         "upload": reverse("progress:workbook_upload", args=[code, slug, c, entry.organization_id]),
         "apply": reverse("progress:workbook_apply", args=[code, slug, c, entry.organization_id]),
+        "scale": reverse("progress:scale_choose", args=[code, slug]),
     }
 
 
@@ -122,6 +123,7 @@ COLLECTING: Matrix = {
     "workbook": [200, 200, 403, 404, 403, 404, LOGIN],
     "upload": [200, 200, 403, 404, 403, 404, LOGIN],
     "apply": [REFUSED, REFUSED, 403, 404, 403, 404, LOGIN],  # nothing uploaded to apply
+    "scale": ["ok", 403, 403, 403, 403, 403, LOGIN],
 }
 
 
@@ -130,7 +132,8 @@ COLLECTING: Matrix = {
 def test_it_decides_every_route_while_input_is_open(review: Review, route, index):
     entry = review.entry(review.watch, review.dept)
     data = {"version": entry.version, "progress": "入力", "comment": "理由", "rating": "A",
-            "reason": "理由", "text": "意見", "fiscal_year": 2024, "kind": "annual"}
+            "reason": "理由", "text": "意見", "fiscal_year": 2024, "kind": "annual",
+            "scale": "preset:abc"}
     method = ("get" if route in {"cycles", "cycle", "summary", "entry", "version", "workbook",
                                  "upload"} else "post")
     check(review, PERSONAS[index], method, urls(review, entry)[route], data,
@@ -212,7 +215,7 @@ def test_it_leaves_no_progress_route_out_of_the_matrices():
         "accept": "entry_accept", "rate": "entry_rate", "correct": "entry_correct",
         "version": "entry_version", "restore": "entry_restore", "move": "cycle_move",
         "opinion": "opinion_create", "create": "cycle_create", "workbook": "workbook_download",
-        "upload": "workbook_upload", "apply": "workbook_apply",
+        "upload": "workbook_upload", "apply": "workbook_apply", "scale": "scale_choose",
     }
     covered = {names[r.split(":")[1]] for r in covered}
     # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below.
