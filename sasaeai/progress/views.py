@@ -332,14 +332,6 @@ def entry_save(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: in
     return redirect(entry.get_absolute_url())
 
 
-def versioned_post(request: HttpRequest, form_class: type[VersionForm]) -> VersionForm:
-    form = form_class(request.POST)
-    if not form.is_valid():
-        raise ValidationError("入力内容を確認してください。" + " ".join(
-            str(e) for errors in form.errors.values() for e in errors))
-    return form
-
-
 def run_entry_action(request: HttpRequest, entry: Entry, done: str, call: Any) -> HttpResponse:
     try:
         call()
