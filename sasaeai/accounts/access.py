@@ -90,3 +90,10 @@ def get_initiative_for_user(user: Any, code: str, slug: str, pk: int) -> Initiat
     )
     initiative.plan = plan
     return initiative
+
+
+def is_secretariat(user: Any, municipality: Municipality) -> bool:
+    """Whether the user runs this municipality's plans (事務局)."""
+    return getattr(user, "is_authenticated", False) and Membership.objects.filter(
+        user=user, organization__municipality=municipality, role=Membership.Role.SECRETARIAT
+    ).exists()

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from sasaeai.indicators.judgement import (
+    DEFAULT_LABELS,
+    Category,
+    Goal,
+    Judgement,
+    Point,
+    Rule,
+    judge,
+)
 from sasaeai.lib.wareki import Year, YearKind, format_year
 from sasaeai.plans.models import Initiative, Plan, PlanElement
 from sasaeai.tenancy.models import Area, Organization
@@ -127,6 +139,25 @@ class Indicator(models.Model):
         found = list(self.targets.all())
         return max(found, key=lambda t: (t.year or 0, t.pk)) if found else None
 
+    def actual_in(self, year: int) -> Observation | None:
+        found = [o for o in self.observations.all()
+                 if o.role == Observation.Role.ACTUAL and o.year == year]
+        return found[-1] if found else None
+
+    def judge(self, *, rule: Rule | None = None, year: int | None = None) -> Judgement:
+        """The judgement of this indicator, computed from its prefetched figures."""
+        baseline, target = self.baseline(), self.final_target()
+        latest = self.actual_in(year) if year is not None else self.latest()
+        higher = {self.Polarity.HIGHER: True, self.Polarity.LOWER: False}.get(
+            Indicator.Polarity(self.polarity))
+        return judge(
+            unit=self.unit, higher_is_better=higher,
+            survey=self.source_kind == self.SourceKind.SURVEY,
+            baseline=baseline.as_point() if baseline else None,
+            latest=latest.as_point() if latest else None,
+            goal=target.as_goal() if target else None, rule=rule, evaluation_year=year,
+        )
+
 
 class Target(models.Model):
     """A 目標値: a value for a year, a bound, a direction only, 維持, or not (yet) set."""
@@ -170,6 +201,10 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.verbatim or self.get_kind_display()
+
+    def as_goal(self) -> Goal:
+        return Goal(kind=self.kind, value=self.value, year=self.year, year_kind=self.year_kind,
+                    verbatim=self.verbatim)
 
     @property
     def year_label(self) -> str:
@@ -238,8 +273,86 @@ class Observation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.verbatim}"
 
+    def as_point(self) -> Point:
+        return Point(value=self.value, year=self.year, year_kind=self.year_kind,
+                     year_end=self.year_end, status=self.status, verbatim=self.verbatim,
+                     margin=self.margin)
+
     @property
     def year_label(self) -> str:
         if self.year is None:
             return ""
         return format_year(Year(self.year, YearKind(self.year_kind), end=self.year_end))
+
+
+class JudgementRule(models.Model):
+    """A plan's own rule for judging progress: its noise bands and its names for the categories."""
+
+    plan = models.OneToOneField(Plan, verbose_name="計画", on_delete=models.CASCADE,
+                                related_name="judgement_rule")
+    survey_band_points = models.DecimalField(
+        "調査値の誤差の目安（ポイント）", max_digits=5, decimal_places=2, default=Decimal(3),
+        help_text="調査ごとの誤差がわからない場合に、この幅以内の変化を「横ばい」とみなします。",
+    )
+    other_band_percent = models.DecimalField(
+        "調査以外の値の幅（基準値に対する%）", max_digits=5, decimal_places=2,
+        default=Decimal(10),
+    )
+    label_achieved = models.CharField("「達成」の呼び名", max_length=20, default="達成")
+    label_on_track = models.CharField("「順調」の呼び名", max_length=20, default="順調")
+    label_improving = models.CharField("「改善」の呼び名", max_length=20, default="改善")
+    label_flat = models.CharField("「横ばい」の呼び名", max_length=20, default="横ばい")
+    label_worsening = models.CharField("「悪化」の呼び名", max_length=20, default="悪化")
+    label_unjudgeable = models.CharField("「判定不能」の呼び名", max_length=20, default="判定不能")
+
+    class Meta:
+        verbose_name = "判定の基準"
+        verbose_name_plural = "判定の基準"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(survey_band_points__gte=0) & Q(other_band_percent__gte=0),
+                name="judgement_rule_bands_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}の判定の基準"
+
+    def as_rule(self) -> Rule:
+        return Rule(
+            survey_band_points=self.survey_band_points,
+            other_band_percent=self.other_band_percent,
+            labels={
+                Category.ACHIEVED: self.label_achieved, Category.ON_TRACK: self.label_on_track,
+                Category.IMPROVING: self.label_improving, Category.FLAT: self.label_flat,
+                Category.WORSENING: self.label_worsening,
+                Category.UNJUDGEABLE: self.label_unjudgeable,
+            },
+        )
+
+
+class JudgementOverride(models.Model):
+    """The 事務局's judgement where it differs from the computed one: both are kept and shown."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指標", on_delete=models.CASCADE,
+                                  related_name="overrides")
+    year = models.PositiveSmallIntegerField("評価年（度）", null=True, blank=True,
+                                            help_text="空欄は最新の値に対する判定")
+    category = models.CharField("判定", max_length=12,
+                                choices=[(c.value, DEFAULT_LABELS[c]) for c in Category])
+    computed_category = models.CharField("計算による判定", max_length=12,
+                                         choices=[(c.value, DEFAULT_LABELS[c]) for c in Category])
+    computed_sentence = models.TextField("計算による判定の説明")
+    reason = models.TextField("理由")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="判定者",
+                           on_delete=models.SET_NULL, null=True, related_name="+")
+    by_label = models.CharField("判定者（表示名）", max_length=150, blank=True)
+    at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "判定の修正"
+        verbose_name_plural = "判定の修正"
+        ordering = ["indicator", "-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}：{self.get_category_display()}"

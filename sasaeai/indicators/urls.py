@@ -5,4 +5,6 @@ from sasaeai.indicators import views
 app_name = "indicators"
 urlpatterns = [
     path("", views.indicator_table, name="table"),
+    path("<int:pk>/", views.indicator_detail, name="detail"),
+    path("<int:pk>/override/", views.indicator_override, name="override"),
 ]

@@ -1,52 +1,175 @@
-"""The indicator table in the plans' own style: baseline / latest / target / source."""
+"""Indicators as committees read them: the table in the plans' own style with a judgement per
+indicator, counts per 基本目標 first, and a page per indicator."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from sasaeai.accounts.access import get_plan_for_user, is_member
-from sasaeai.indicators.models import Indicator
+from sasaeai.accounts.access import get_plan_for_user, is_member, is_secretariat
+from sasaeai.indicators import actions
+from sasaeai.indicators.judgement import ORDER, Judgement, Rule
+from sasaeai.indicators.models import Indicator, JudgementOverride, JudgementRule
+from sasaeai.plans.models import Plan, PlanElement
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    judgement: Judgement
+    override: JudgementOverride | None
+
+    @property
+    def category(self) -> str:
+        return self.override.category if self.override else self.judgement.category
+
+    def label(self, rule: Rule) -> str:
+        return rule.labels.get(self.category, self.category)
+
+
+class OverrideForm(forms.Form):
+    category = forms.ChoiceField(label="判定", choices=[])
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "判定を修正する理由を入力してください。"})
+
+    def __init__(self, *args: Any, rule: Rule, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["category"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [(c.value, rule.labels[c]) for c in ORDER]
+
+
+def rule_for(plan: Plan) -> Rule:
+    found = JudgementRule.objects.filter(plan=plan).first()
+    return found.as_rule() if found else Rule()
+
+
+def evaluation_year(request: HttpRequest) -> int | None:
+    text = request.GET.get("fy", "")
+    return int(text) if text.isdigit() and 1900 < int(text) < 2200 else None
+
+
+def judged_rows(plan: Plan, rule: Rule, year: int | None) -> list[Row]:
+    indicators = list(Indicator.objects.for_plan(plan).with_figures()
+                      .prefetch_related("overrides"))
+    rows = []
+    for indicator in indicators:
+        override = next((o for o in indicator.overrides.all() if o.year == year), None)
+        rows.append(Row(indicator, indicator.judge(rule=rule, year=year), override))
+    return rows
+
+
+def goal_finder(plan: Plan) -> Any:
+    elements = {e.pk: e for e in plan.elements.all()}
+    for element in elements.values():
+        element.plan = plan  # links without a query each
+
+    def goal_of(indicator: Indicator) -> PlanElement | None:
+        """The top-level element an indicator sits under (基本目標), or None for 計画全体."""
+        element = elements.get(indicator.element_id) if indicator.element_id else None
+        while element is not None and element.parent_id is not None:
+            element = elements.get(element.parent_id)
+        return element
+
+    return goal_of
 
 
 @require_GET
 def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, code, slug)
-    indicators = list(Indicator.objects.for_plan(plan).with_figures())
-    roots = {e.pk: e for e in plan.elements.all()}
-    for element in roots.values():
-        element.plan = plan  # links to the 基本目標 pages without a query each
-
-    def goal_of(indicator: Indicator):  # type: ignore[no-untyped-def]
-        """The top-level element an indicator sits under (基本目標), or None for 計画全体."""
-        element = roots.get(indicator.element_id) if indicator.element_id else None
-        while element is not None and element.parent_id is not None:
-            element = roots.get(element.parent_id)
-        return element
-
+    rule = rule_for(plan)
+    year = evaluation_year(request)
+    rows = judged_rows(plan, rule, year)
+    goal_of = goal_finder(plan)
     groups = []
-    for goal, items in groupby(indicators, key=goal_of):
-        rows = [
-            {
-                "indicator": i,
-                "baseline": i.baseline(),
-                "latest": i.latest(),
-                "target": i.final_target(),
-            }
-            for i in items
-        ]
-        groups.append({"goal": goal, "rows": rows})
-    return render(
-        request,
-        "indicators/indicator_table.html",
-        {
-            "plan": plan,
-            "municipality": plan.municipality,
-            "is_member": is_member(request.user, plan.municipality),
-            "groups": groups,
-            "count": len(indicators),
-        },
-    )
+    for goal, items in groupby(rows, key=lambda r: goal_of(r.indicator)):
+        listed = list(items)
+        counts = Counter(r.category for r in listed)
+        groups.append({
+            "goal": goal, "rows": [{"row": r, "label": r.label(rule)} for r in listed],
+            "counts": [(rule.labels[c], c.value, counts.get(c, 0)) for c in ORDER],
+        })
+    totals = Counter(r.category for r in rows)
+    return render(request, "indicators/indicator_table.html", {
+        "plan": plan, "municipality": plan.municipality,
+        "is_member": is_member(request.user, plan.municipality),
+        "groups": groups, "count": len(rows), "year": year,
+        "categories": [(rule.labels[c], c.value) for c in ORDER],
+        "totals": [(rule.labels[c], c.value, totals.get(c, 0)) for c in ORDER],
+        "years": sorted({o.year for r in rows for o in r.indicator.observations.all()
+                         if o.year and o.role == "actual"}),
+    })
+
+
+@require_GET
+def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    indicator = get_object_or_404(Indicator.objects.with_figures().prefetch_related("overrides"),
+                                  plan=plan, pk=pk)
+    indicator.plan = plan
+    rule = rule_for(plan)
+    year = evaluation_year(request)
+    judgement = indicator.judge(rule=rule, year=year)
+    override = next((o for o in indicator.overrides.all() if o.year == year), None)
+    secretariat = is_secretariat(request.user, plan.municipality)
+    from sasaeai.indicators import charts  # matplotlib is only needed here
+
+    return render(request, "indicators/indicator_detail.html", {
+        "plan": plan, "municipality": plan.municipality, "indicator": indicator,
+        "is_member": is_member(request.user, plan.municipality),
+        "judgement": judgement, "override": override, "year": year,
+        "override_label": rule.labels.get(override.category) if override else "",
+        "computed_label": rule.labels[judgement.category],
+        "observations": sorted(indicator.observations.all(), key=lambda o: (o.year or 0, o.pk)),
+        "targets": list(indicator.targets.all()),
+        "history": list(indicator.overrides.all()) if is_member(request.user,
+                                                                 plan.municipality) else [],
+        "form": OverrideForm(rule=rule, initial={"category": judgement.category})
+        if secretariat else None,
+        "chart_svg": charts.indicator_chart_svg(indicator),
+        "chart_rows": charts.chart_table(indicator),
+        "goal": goal_finder(plan)(indicator),
+    })
+
+
+@require_POST
+@login_required
+def indicator_override(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    indicator = get_object_or_404(Indicator, plan=plan, pk=pk)
+    indicator.plan = plan
+    if not is_secretariat(request.user, plan.municipality):
+        raise PermissionDenied
+    form = OverrideForm(request.POST, rule=rule_for(plan))
+    year = evaluation_year(request)
+    target = indicator_url(plan, indicator, year)
+    if not form.is_valid():
+        messages.error(request, "判定と理由を入力してください。")
+        return redirect(target)
+    try:
+        actions.override_judgement(by=request.user, indicator=indicator, year=year,
+                                   category=form.cleaned_data["category"],
+                                   reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, "".join(exc.messages))
+    else:
+        messages.success(request, "判定を修正しました。計算による判定も併せて表示します。")
+    return redirect(target)
+
+
+def indicator_url(plan: Plan, indicator: Indicator, year: int | None) -> str:
+    from django.urls import reverse
+
+    url = reverse("indicators:detail", args=[plan.municipality.code, plan.slug, indicator.pk])
+    return f"{url}?fy={year}" if year else url
+
