@@ -95,12 +95,7 @@ def test_it_shows_the_secretariat_who_has_not_submitted(review: Review):
 def test_it_shows_what_changed_since_last_years_confirmed_entry(review: Review):
     w = review.world
     cycle = review.cycle
-    for entry in cycle.entries.all():
-        entry.cycle = cycle
-        saved = actions.save_entry(by=w.sato, entry=entry, data={"progress": "訪問を行いました。"},
-                                   expected_version=entry.version)
-        saved.cycle = cycle
-        actions.submit_entry(by=w.sato, entry=saved, expected_version=saved.version)
+    review.submit(cycle.entries.all(), "訪問を行いました。")
     for target in ("compiling", "reviewing", "confirmed"):
         cycle = actions.move_cycle(by=w.sato, cycle=cycle, to=target,
                                    expected_version=cycle.version)

@@ -34,12 +34,7 @@ def advance(review: Review, to: str) -> Cycle:
     w = review.world
     cycle = review.refresh()
     if to in {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED}:
-        for entry in cycle.entries.all():
-            entry.cycle = cycle
-            saved = actions.save_entry(by=w.sato, entry=entry, data={"progress": "実施しました。"},
-                                       expected_version=entry.version)
-            saved.cycle = cycle
-            actions.submit_entry(by=w.sato, entry=saved, expected_version=saved.version)
+        review.submit(cycle.entries.all())
     order: list[str] = [S.COLLECTING, S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED]
     for target in order[order.index(cycle.status) + 1: order.index(to) + 1]:
         cycle = actions.move_cycle(by=w.sato, cycle=cycle, to=target,
