@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "sasaeai.plans",
     "sasaeai.indicators",
     "sasaeai.progress",
+    "sasaeai.surveys",
     "sasaeai.reports",
     "sasaeai.demo",
 ]

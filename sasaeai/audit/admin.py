@@ -14,7 +14,8 @@ def municipality_code_of(obj: models.Model) -> str:
     """The tenant of a row, following the usual paths (plan, indicator, organization…)."""
     for path in ("municipality", "plan.municipality", "indicator.plan.municipality",
                  "organization.municipality", "challenge.plan.municipality",
-                 "initiative.plan.municipality"):
+                 "initiative.plan.municipality", "round.municipality",
+                 "question.round.municipality", "measure.indicator.plan.municipality"):
         node: Any = obj
         for part in path.split("."):
             node = getattr(node, part, None)

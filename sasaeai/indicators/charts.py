@@ -126,6 +126,9 @@ class _Point:
     margin: float | None
     estimated: bool
     text: str
+    # How far the error bar reaches below and above: a survey's 95 % interval is not symmetric.
+    below: float = 0.0
+    above: float = 0.0
 
     @property
     def years(self) -> list[int]:
@@ -145,10 +148,15 @@ def _point(observation: Observation, unit: str) -> _Point | None:
         return None
     end = observation.year_end
     x = observation.year if end is None else (observation.year + end) / 2
-    return _Point(
-        x=x, y=float(observation.value), start=observation.year, end=end,
+    y = float(observation.value)
+    below = above = float(observation.margin) if observation.margin is not None else 0.0
+    if observation.ci_low is not None and observation.ci_high is not None:
+        below, above = y - float(observation.ci_low), float(observation.ci_high) - y
+    return _Point(below=below, above=above,
+        x=x, y=y, start=observation.year, end=end,
         kind=YearKind(observation.year_kind),
-        margin=float(observation.margin) if observation.margin is not None else None,
+        margin=float(observation.margin) if observation.margin is not None
+        else (max(below, above) if observation.ci_low is not None else None),
         estimated=observation.status == Observation.Status.ESTIMATED,
         text=observation.verbatim or f"{_plain(observation.value)}{unit}",
     )
@@ -280,8 +288,10 @@ def _draw(ax: Axes, chart: _Chart) -> None:
     with_margin = [p for p in chart.numeric_points() if p.margin is not None]
     if with_margin:
         bars = ax.errorbar([p.x for p in with_margin], [p.y for p in with_margin],
-                           yerr=[p.margin or 0.0 for p in with_margin], fmt="none", ecolor=_ACTUAL,
-                           elinewidth=1.2, capsize=4, label="誤差の範囲（±）", zorder=3)
+                           yerr=[[p.below for p in with_margin], [p.above for p in with_margin]],
+                           fmt="none", ecolor=_ACTUAL, elinewidth=1.2, capsize=4,
+                           label="誤差の範囲（±）" if all(p.below == p.above for p in with_margin)
+                           else "95%信頼区間", zorder=3)
         for collection in bars.lines[2]:
             collection.set_gid("errorbar")
         for cap in bars.lines[1]:
@@ -391,11 +401,11 @@ def _set_axes(ax: Axes, chart: _Chart, xs: list[float]) -> None:
     if not mixed and every_kind & {YearKind.FISCAL, YearKind.CALENDAR}:
         ax.set_xlabel(_SUFFIX[every_kind.pop()], loc="right", fontsize=9)
 
-    values = [p.y - (p.margin or 0) for p in chart.numeric_points()]
+    values = [p.y - p.below for p in chart.numeric_points()]
     values += [y for _, _, y in chart.plotted_goals()]
     if values and min(values) >= 0:
         ax.set_ylim(bottom=0)
-    top = max([p.y + (p.margin or 0) for p in chart.numeric_points()]
+    top = max([p.y + p.above for p in chart.numeric_points()]
               + [y for _, _, y in chart.plotted_goals()], default=None)
     if top is not None:
         ax.set_ylim(top=top * 1.15 if top > 0 else top + 1)
@@ -514,7 +524,12 @@ def _inline(document: str, *, prefix: str, title: str) -> str:
 # --- The table behind the chart ---------------------------------------------------------------
 
 
-def _margin_label(margin: Decimal | None) -> str:
+def _margin_label(observation: Observation) -> str:
+    """The interval of a survey value (with its n), else the margin as printed."""
+    if observation.ci_low is not None and observation.ci_high is not None:
+        n = f"、n={observation.sample_size:,}" if observation.sample_size else ""
+        return (f"95%信頼区間 {observation.ci_low:.1f}〜{observation.ci_high:.1f}%{n}")
+    margin = observation.margin
     return "" if margin is None else f"±{_plain(margin)}ポイント"
 
 
@@ -538,7 +553,7 @@ def chart_table(indicator: Indicator) -> list[dict[str, str]]:
             "year": observation.year_label,
             "value": value,
             "status": observation.get_status_display(),
-            "margin": _margin_label(observation.margin),
+            "margin": _margin_label(observation),
             "area": observation.area.name if observation.area is not None else "",
         })
     for target in sorted(indicator.targets.all(), key=lambda t: (t.year or 0, t.pk)):

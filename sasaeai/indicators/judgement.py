@@ -50,6 +50,13 @@ STATUS_REASON = {
     "placeholder": "未記入（〇〇）",
 }
 
+# How a survey value's own band is named in the sentence (Observation.MarginBasis).
+MARGIN_TEXT = {
+    "": "調査の誤差（±{}）",
+    "sampling": "この調査の標本誤差（95%信頼区間、±{}）",
+    "two_proportion": "基準値の調査との差の検定で有意とならない幅（95%、±{}）",
+}
+
 
 @dataclass(frozen=True)
 class Point:
@@ -62,6 +69,7 @@ class Point:
     status: str = "measured"
     verbatim: str = ""
     margin: Decimal | None = None
+    margin_basis: str = ""
 
     @property
     def usable(self) -> bool:
@@ -179,7 +187,8 @@ def judge(
     if survey:
         margin = latest.margin if latest.margin is not None else None
         band = margin if margin is not None else rule.survey_band_points
-        band_text = (f"調査の誤差（±{_fmt(band, unit)}）" if margin is not None
+        band_text = (MARGIN_TEXT.get(latest.margin_basis, "調査の誤差（±{}）")
+                     .format(_fmt(band, unit)) if margin is not None
                      else f"調査の誤差の目安（±{_fmt(band, unit)}）")
     else:
         band = abs(baseline.value) * rule.other_band_percent / 100

@@ -220,6 +220,11 @@ class Observation(models.Model):
         BASELINE = "baseline", "基準値"
         ACTUAL = "actual", "実績値"
 
+    class MarginBasis(models.TextChoices):
+        PRINTED = "", "資料の記載"
+        SAMPLING = "sampling", "標本誤差（95%信頼区間）"
+        TWO_PROPORTION = "two_proportion", "基準値との差の検定（95%）"
+
     class Status(models.TextChoices):
         MEASURED = "measured", "実測"
         ESTIMATED = "estimated", "推計"
@@ -246,6 +251,20 @@ class Observation(models.Model):
     margin = models.DecimalField(
         "誤差（±ポイント）", max_digits=8, decimal_places=4, null=True, blank=True
     )
+    margin_basis = models.CharField(
+        "誤差の根拠", max_length=16, choices=MarginBasis.choices, blank=True,
+        default=MarginBasis.PRINTED,
+    )
+    ci_low = models.DecimalField("95%信頼区間の下限", max_digits=14, decimal_places=4,
+                                 null=True, blank=True)
+    ci_high = models.DecimalField("95%信頼区間の上限", max_digits=14, decimal_places=4,
+                                  null=True, blank=True)
+    breakdown_label = models.CharField("内訳の区分", max_length=100, blank=True,
+                                       help_text="例：地区別")
+    breakdown = models.JSONField(
+        "内訳", default=list, blank=True,
+        help_text="区分ごとの回答数・割合・信頼区間（少数の区分は秘匿済み）",
+    )
     area = models.ForeignKey(
         Area, verbose_name="圏域", on_delete=models.PROTECT, null=True, blank=True,
         related_name="observations",
@@ -263,6 +282,12 @@ class Observation(models.Model):
                 | (~Q(status__in=["measured", "estimated"]) & Q(value__isnull=True)),
                 name="observation_value_matches_status",
             ),
+            # An interval has its low end first; a margin is a width, never negative.
+            models.CheckConstraint(
+                condition=Q(ci_low__isnull=True) | Q(ci_high__isnull=True)
+                | Q(ci_low__lte=models.F("ci_high")),
+                name="observation_interval_in_order",
+            ),
             models.CheckConstraint(
                 condition=Q(year_end__isnull=True)
                 | (Q(year__isnull=False) & Q(year_end__gte=models.F("year"))),
@@ -276,7 +301,7 @@ class Observation(models.Model):
     def as_point(self) -> Point:
         return Point(value=self.value, year=self.year, year_kind=self.year_kind,
                      year_end=self.year_end, status=self.status, verbatim=self.verbatim,
-                     margin=self.margin)
+                     margin=self.margin, margin_basis=self.margin_basis)
 
     @property
     def year_label(self) -> str:

@@ -132,6 +132,8 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
         "computed_label": rule.labels[judgement.category],
         "observations": sorted(indicator.observations.all(), key=lambda o: (o.year or 0, o.pk)),
         "targets": list(indicator.targets.all()),
+        "breakdowns": [o for o in sorted(indicator.observations.all(),
+                                         key=lambda o: (o.year or 0, o.pk)) if o.breakdown],
         "history": list(indicator.overrides.all()) if is_member(request.user,
                                                                  plan.municipality) else [],
         "form": OverrideForm(rule=rule, initial={"category": judgement.category})

@@ -9,6 +9,7 @@ from sasaeai.accounts.access import (
     get_municipalities_for_user,
     get_municipality_for_user,
     is_member,
+    is_secretariat,
     plans_for_user,
 )
 from sasaeai.plans.models import Plan
@@ -64,6 +65,8 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
             "municipality": muni,
             "plans": plans,
             "is_member": member,
+            "handles_surveys": member and (request.user.is_superuser
+                                           or is_secretariat(request.user, muni)),
             "organization_tree": tree(organizations),
             "area_tree": tree(areas),
             "area_count": len(areas),

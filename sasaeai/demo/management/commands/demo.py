@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sasaeai.demo import synthetic_survey
 from sasaeai.demo.loader import DEMO_PASSWORD, SEED_MODULES, SeedError, ensure_admin, load_all
 
 
@@ -28,9 +29,12 @@ class Command(BaseCommand):
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
         admin_created = ensure_admin()
+        survey_created = synthetic_survey.load()
         for result in results:
             state = "登録しました" if result.created else "登録済みです（変更なし）"
             self.stdout.write(f"{result.name}（{result.code}）：{state}")
+        if survey_created:
+            self.stdout.write(f"{synthetic_survey.ROUND_NAME}：登録しました（デモ用の合成データ）")
         self.stdout.write("")
         self.stdout.write("デモ用ログイン（デモ専用のパスワードです）")
         self.stdout.write(f"  パスワード（全員共通）：{DEMO_PASSWORD}")
