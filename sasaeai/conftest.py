@@ -14,11 +14,13 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The five demo municipalities are loaded once; every test runs in a rolled-back transaction."""
+    """The five demo municipalities (and the synthetic survey) are loaded once; every test runs in a rolled-back transaction."""
+    from sasaeai.demo import synthetic_survey
     from sasaeai.demo.loader import load_all
 
     with django_db_blocker.unblock():
         load_all()
+        synthetic_survey.load()
 
 
 @pytest.fixture

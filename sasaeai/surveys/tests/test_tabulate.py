@@ -1,13 +1,17 @@
 """Tabulation: the base is valid answers, small groups are suppressed, weights are honoured."""
 
+from collections.abc import Sequence
+
 import polars as pl
 import pytest
 
 from sasaeai.lib.stats import kish_effective_n, weighted_share, wilson_interval
 from sasaeai.surveys.tabulate import tabulate, tabulate_many
 
+Row = tuple[str | None, str | None, float]
 
-def frame(rows: list[tuple[str | None, str | None, float]]) -> pl.DataFrame:
+
+def frame(rows: Sequence[Row]) -> pl.DataFrame:
     return pl.DataFrame({"q": [r[0] for r in rows], "area": [r[1] for r in rows],
                          "w": [r[2] for r in rows]},
                         schema={"q": pl.String, "area": pl.String, "w": pl.Float64})
@@ -15,7 +19,7 @@ def frame(rows: list[tuple[str | None, str | None, float]]) -> pl.DataFrame:
 
 # 東: 40 answers (10 yes), 西: 30 answers (15 yes), 南: 6 answers, 2 with no area,
 # plus 4 無回答 (code 9) and 3 empty cells that are not in any base.
-ROWS = ([("1", "東", 1.0)] * 10 + [("2", "東", 1.0)] * 30 + [("1", "西", 2.0)] * 15
+ROWS: list[Row] = ([("1", "東", 1.0)] * 10 + [("2", "東", 1.0)] * 30 + [("1", "西", 2.0)] * 15
         + [("3", "西", 2.0)] * 15 + [("1", "南", 1.0)] * 6 + [("2", None, 1.0)] * 2
         + [("9", "東", 1.0)] * 4 + [(None, "西", 1.0)] * 3)
 
