@@ -25,16 +25,9 @@ def _limited(upload: Any) -> Any:
     return upload
 
 
-class ImportForm(forms.Form):
-    """The round as the 事務局 describes it, with its microdata and (optional) codebook."""
+class RoundForm(forms.Form):
+    """What the 事務局 says about a round: the file cannot say whom it asked, or how."""
 
-    file = forms.FileField(label="回答データ（.csv または .xlsx、1行に1人）", error_messages=FILE_ERRORS,
-                           widget=forms.ClearableFileInput(attrs=ACCEPT))
-    codebook = forms.FileField(
-        label="コードブック（任意）", required=False, widget=forms.ClearableFileInput(attrs=ACCEPT),
-        help_text="列名・設問文・区分・コード・選択肢・無回答の列がある表。"
-                  "ないときは、見出しを設問、値を選択肢として読み込みます。",
-    )
     name = forms.CharField(label="調査名", max_length=200,
                            error_messages={"required": "調査名を入力してください。"},
                            widget=forms.TextInput(attrs={"placeholder": "令和5年度市民意識調査"}))
@@ -48,7 +41,6 @@ class ImportForm(forms.Form):
     fieldwork_start = forms.DateField(label="調査期間（開始）", required=False,
                                       help_text="例：2023/7/1、2023年7月1日")
     fieldwork_end = forms.DateField(label="調査期間（終了）", required=False)
-    weight_column = forms.CharField(label="ウェイトの列名（任意）", required=False, max_length=100)
     min_group_n = forms.IntegerField(label="集計を表示する最少の回答数", initial=10, min_value=1,
                                      max_value=1000,
                                      help_text="これより回答の少ない区分は割合を表示しません（秘匿）。")
@@ -62,12 +54,6 @@ class ImportForm(forms.Form):
         field = self.fields["plans"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
         field.queryset = Plan.objects.filter(municipality=municipality).order_by("-start_fy")
-
-    def clean_file(self) -> Any:
-        return _limited(self.cleaned_data["file"])
-
-    def clean_codebook(self) -> Any:
-        return _limited(self.cleaned_data.get("codebook"))
 
     def clean_year(self) -> tuple[int, str]:
         text = self.cleaned_data["year"].strip()
@@ -86,6 +72,31 @@ class ImportForm(forms.Form):
         if start and end and start > end:
             self.add_error("fieldwork_end", "調査期間の終了が開始より前になっています。")
         return data
+
+
+class ImportForm(RoundForm):
+    """The round's microdata and (optional) codebook, with its description."""
+
+    file = forms.FileField(label="回答データ（.csv または .xlsx、1行に1人）", error_messages=FILE_ERRORS,
+                           widget=forms.ClearableFileInput(attrs=ACCEPT))
+    codebook = forms.FileField(
+        label="コードブック（任意）", required=False, widget=forms.ClearableFileInput(attrs=ACCEPT),
+        help_text="列名・設問文・区分・コード・選択肢・無回答の列がある表（ひな形をダウンロードできます）。"
+                  "ないときは、見出しを設問、値を選択肢として読み込みます。",
+    )
+    weight_column = forms.CharField(label="ウェイトの列名（任意）", required=False, max_length=100,
+                                    help_text="コードブックで区分を「ウェイト」にした列は指定不要です。")
+    field_order = ["file", "codebook", "weight_column", "name", "year"]
+
+    def clean_file(self) -> Any:
+        return _limited(self.cleaned_data["file"])
+
+    def clean_codebook(self) -> Any:
+        return _limited(self.cleaned_data.get("codebook"))
+
+
+class RoundEditForm(RoundForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class SelectionForm(forms.Form):

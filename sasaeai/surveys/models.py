@@ -59,6 +59,7 @@ class SurveyRound(models.Model):
     codebook_filename = models.CharField("コードブック", max_length=200, blank=True)
     file_digest = models.CharField("ファイルのハッシュ値", max_length=64, blank=True)
     note = models.TextField("備考", blank=True)
+    version = models.PositiveIntegerField("版", default=1)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="取り込んだ人",
                                     on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")

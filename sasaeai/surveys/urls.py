@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/measure/", views.measure_define, name="measure"),
     path("<int:pk>/results/<int:result_pk>/recompute/", views.result_recompute, name="recompute"),
+    path("<int:pk>/edit/", views.round_edit, name="edit"),
     path("<int:pk>/delete/", views.round_delete, name="delete"),
+    path("codebook-template.csv", views.codebook_template, name="codebook_template"),
 ]

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sasaeai.indicators.models import Indicator
 from sasaeai.surveys import actions
 from sasaeai.surveys.access import get_round_for_user, get_survey_municipality_for_user
-from sasaeai.surveys.forms import ImportForm, MeasureForm, SelectionForm
+from sasaeai.surveys.forms import ImportForm, MeasureForm, RoundEditForm, RoundForm, SelectionForm
 from sasaeai.surveys.microdata import ParsedSurvey, parse_survey
 from sasaeai.surveys.models import Question, SurveyMeasure, SurveyResult, SurveyRound
 from sasaeai.surveys.results import group_labels, tabulate_question
@@ -61,7 +61,7 @@ def _parse(form: ImportForm) -> ParsedSurvey:
     )
 
 
-def _info(form: ImportForm) -> actions.RoundInfo:
+def _info(form: RoundForm) -> actions.RoundInfo:
     data = form.cleaned_data
     year, kind = data["year"]
     return actions.RoundInfo(
@@ -100,6 +100,10 @@ def round_import(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid() or _refuse_existing_name(form, municipality):
         return _render_import(request, municipality, form, status=400)
     parsed = _parse(form)
+    same = SurveyRound.objects.filter(municipality=municipality, file_digest=parsed.digest).first()
+    if same is not None:
+        parsed.warnings.insert(0, f"同じ内容のファイルが「{same.name}」として取り込み済みです。"
+                                  "同じ調査を二重に登録しないよう確認してください。")
     request.session.pop(key, None)
     token = ""
     if parsed.can_import:
@@ -291,6 +295,69 @@ def result_recompute(request: HttpRequest, code: str, pk: int, result_pk: int) -
     else:
         messages.success(request, "再計算しました。")
     return redirect(survey.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    survey = get_round_for_user(request.user, code, pk)
+    municipality = survey.municipality
+    if request.method == "GET":
+        initial = {field: getattr(survey, field) for field in actions.EDITABLE}
+        initial.update(year=survey.year_label.split("（")[0], version=survey.version,
+                       plans=list(survey.plans.all()))
+        form = RoundEditForm(initial=initial, municipality=municipality)
+        return render(request, "surveys/round_edit.html", {
+            "municipality": municipality, "survey": survey, "form": form, "is_member": True})
+    form = RoundEditForm(request.POST, municipality=municipality)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.update_round(by=request.user, survey=survey, info=_info(form),
+                                 plans=form.cleaned_data["plans"],
+                                 expected_version=form.cleaned_data["version"])
+        except actions.RoundConflict:
+            form.add_error(None, "開いている間に他の人が調査の概要を変更したため、保存しませんでした。"
+                                 "画面を開き直して、変更を確かめてから入力してください。")
+            status = 409
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [
+                    (None, exc.messages)]:
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, "調査の概要を保存しました。")
+            return redirect(survey.get_absolute_url())
+    return render(request, "surveys/round_edit.html", {
+        "municipality": municipality, "survey": survey, "form": form, "is_member": True},
+        status=status)
+
+
+@require_GET
+@login_required
+def codebook_template(request: HttpRequest, code: str) -> HttpResponse:
+    """A codebook to fill in, with two example questions (UTF-8 with BOM so Excel opens it)."""
+    get_survey_municipality_for_user(request.user, code)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows([
+        ["列名", "設問文", "区分", "コード", "選択肢", "無回答"],
+        ["回答者番号", "回答者番号", "対象外", "", "", ""],
+        ["地区", "お住まいの地区", "属性", "1", "〇〇地区", ""],
+        ["", "", "", "2", "△△地区", ""],
+        ["年代", "年代", "属性", "1", "18〜29歳", ""],
+        ["", "", "", "2", "30〜39歳", ""],
+        ["問1", "地域の暮らしや福祉に関する情報が十分に入手できていると感じますか", "設問", "1",
+         "十分に得られている", ""],
+        ["", "", "", "2", "どちらかといえば得られている", ""],
+        ["", "", "", "3", "あまり得られていない", ""],
+        ["", "", "", "4", "得られていない", ""],
+        ["", "", "", "9", "無回答", "○"],
+        ["ウェイト", "回収率を補正するウェイト", "ウェイト", "", "", ""],
+    ])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "コードブック_ひな形.csv")
+    return response
 
 
 @require_POST

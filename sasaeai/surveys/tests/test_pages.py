@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sasaeai.audit.models import AuditEvent
 from sasaeai.indicators.models import Observation
+from sasaeai.surveys.microdata import parse_survey
 from sasaeai.surveys.models import Respondent, SurveyMeasure, SurveyResult, SurveyRound
 from sasaeai.surveys.tests.conftest import CODEBOOK, SurveyWorld, microdata
 from sasaeai.testing import World
@@ -34,12 +35,16 @@ def routes(s: SurveyWorld) -> list[tuple[str, str, dict]]:
          "&export=csv", {}),
         ("post", reverse("surveys:measure", args=[CODE, pk]),
          {"q": "問1", "option_codes": ["1"], "indicator": s.indicator.pk}),
+        ("get", reverse("surveys:edit", args=[CODE, pk]), {}),
+        ("post", reverse("surveys:edit", args=[CODE, pk]),
+         {"name": "改名", "year": "令和元年度", "min_group_n": "10", "version": "1"}),
+        ("get", reverse("surveys:codebook_template", args=[CODE]), {}),
         ("post", reverse("surveys:delete", args=[CODE, pk]), {"confirm_name": s.survey.name}),
     ]
 
 
-def counts() -> tuple[int, ...]:
-    return (SurveyRound.objects.count(), Respondent.objects.count(),
+def counts() -> tuple[object, ...]:
+    return (list(SurveyRound.objects.values_list("name", "version")), Respondent.objects.count(),
             SurveyMeasure.objects.count(), SurveyResult.objects.count(),
             Observation.objects.count())
 
@@ -165,3 +170,63 @@ def test_deleting_needs_the_name_and_removes_the_answers(surveyed: SurveyWorld):
     assert not Respondent.objects.filter(round_id=surveyed.survey.pk).exists()
     before = AuditEvent.objects.get(action="surveys.round.delete").before
     assert before is not None and before["respondents"] == 300
+
+
+def test_the_secretariat_corrects_the_description_and_a_stale_form_is_refused(
+        surveyed: SurveyWorld):
+    client = client_for(surveyed.world.sato)
+    url = reverse("surveys:edit", args=[CODE, surveyed.survey.pk])
+    form = client.get(url)
+    assert form.context["form"].initial["year"] == "令和元年度"
+    data = {"name": "令和元年度 市民意識調査", "year": "令和元年度", "sample_size": "1000",
+            "min_group_n": "10", "plans": [surveyed.world.published.pk], "version": "1",
+            "population": "市内在住の18歳以上", "fieldwork_start": "2019/7/1",
+            "fieldwork_end": "2019年7月31日"}
+    assert client.post(url, data).status_code == 302
+    survey = SurveyRound.objects.get(pk=surveyed.survey.pk)
+    assert (survey.name, survey.sample_size, survey.response_rate, survey.version) == (
+        "令和元年度 市民意識調査", 1000, 30, 2)
+    assert survey.fieldwork_end is not None and survey.fieldwork_end.day == 31
+    event = AuditEvent.objects.get(action="surveys.round.update")
+    assert event.before is not None and event.before["sample_size"] == 600
+    # The same form sent again carries version 1: refused, nothing changed.
+    response = client.post(url, {**data, "name": "別の名前"})
+    assert response.status_code == 409 and "他の人が調査の概要を変更した" in response.text
+    assert SurveyRound.objects.get(pk=survey.pk).name == "令和元年度 市民意識調査"
+    response = client.post(url, {**data, "version": "2", "sample_size": "10"})
+    assert response.status_code == 400 and "有効回答数（300）より少なく" in response.text
+
+
+def test_a_stricter_suppression_rule_recomputes_what_was_published(surveyed: SurveyWorld):
+    client = client_for(surveyed.world.sato)
+    client.post(reverse("surveys:measure", args=[CODE, surveyed.survey.pk]),
+                {"q": "問1", "option_codes": ["1"], "by": "地区",
+                 "indicator": surveyed.indicator.pk})
+    observation = Observation.objects.get(indicator=surveyed.indicator, year=2019)
+    assert [g["suppressed"] for g in observation.breakdown] == [False, True, True]
+    client.post(reverse("surveys:edit", args=[CODE, surveyed.survey.pk]), {
+        "name": surveyed.survey.name, "year": "令和元年度", "min_group_n": "146",
+        "version": "1"})
+    observation.refresh_from_db()
+    assert [g["suppressed"] for g in observation.breakdown] == [True, True, True]
+    response = client.post(reverse("surveys:edit", args=[CODE, surveyed.survey.pk]), {
+        "name": surveyed.survey.name, "year": "令和5年度", "min_group_n": "146", "version": "2"})
+    assert "調査年度は変更できません" in response.text
+
+
+def test_the_codebook_template_is_a_codebook_the_importer_reads(world: World):
+    response = client_for(world.sato).get(reverse("surveys:codebook_template", args=[CODE]))
+    assert response["Content-Type"].startswith("text/csv")
+    template = response.content
+    data = "回答者番号,地区,年代,問1,ウェイト\r\n1,1,2,1,1.2\r\n2,2,1,9,0.8\r\n".encode()
+    parsed = parse_survey(data, "a.csv", codebook=template, codebook_name="cb.csv")
+    assert parsed.errors == [] and parsed.weight_column == "ウェイト"
+    question = parsed.column("問1")
+    assert question is not None and question.option("9") is not None
+    assert question.option("9").is_missing  # type: ignore[union-attr]
+
+
+def test_the_same_file_twice_is_pointed_out_before_import(surveyed: SurveyWorld):
+    client = client_for(surveyed.world.sato)
+    response = upload(client, microdata(60, 60), name="令和元年度調査（再）")
+    assert "同じ内容のファイルが「令和元年度市民意識調査」として取り込み済みです" in response.text
