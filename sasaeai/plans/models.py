@@ -12,6 +12,9 @@ from django.urls import reverse
 from sasaeai.lib.wareki import format_fy
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
+# Municipality pages that sit where a plan's slug would (/<code>/<slug>/): no plan may take them.
+RESERVED_SLUGS = {"surveys": "市民アンケート"}
+
 
 class PlanQuerySet(models.QuerySet["Plan"]):
     def published(self) -> PlanQuerySet:
@@ -122,6 +125,8 @@ class Plan(models.Model):
             errors["area"] = "同じ自治体の圏域を選んでください。"
         if self.kind == self.Kind.DISTRICT and self.area is None:
             errors["area"] = "地区福祉活動計画には対象圏域を指定してください。"
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = f"「{self.slug}」は自治体のページ（{RESERVED_SLUGS[self.slug]}）のURLに使われています。別のURL名にしてください。"
         if errors:
             raise ValidationError(errors)
 

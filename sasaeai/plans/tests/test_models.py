@@ -92,3 +92,11 @@ def test_it_treats_statements_without_element_or_initiative_as_plan_wide():
     ActorStatement.objects.create(plan=initiative.plan, actor=actor, text="取組",
                                   initiative=initiative)
     assert list(ActorStatement.objects.filter(plan=initiative.plan).plan_wide()) == [wide]
+
+
+@pytest.mark.django_db
+def test_a_plan_may_not_take_the_url_of_the_survey_pages(world):
+    plan = world.draft
+    plan.slug = "surveys"
+    with pytest.raises(ValidationError, match="市民アンケート"):
+        plan.full_clean()
