@@ -137,6 +137,7 @@ class MeasureForm(SelectionForm):
     """Define an indicator on the question: the share of the chosen options."""
 
     indicator = IndicatorChoiceField(label="指標", queryset=Indicator.objects.none(),
+                                     empty_label="（指標を選んでください）",
                                        error_messages={"required": "指標を選んでください。"})
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

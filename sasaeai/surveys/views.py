@@ -44,7 +44,8 @@ FIELDS = ["name", "year", "population", "frame", "sample_size", "mode", "fieldwo
 @login_required
 def round_list(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_survey_municipality_for_user(request.user, code)
-    rounds = (SurveyRound.objects.for_municipality(municipality).prefetch_related("plans")
+    rounds = (SurveyRound.objects.for_municipality(municipality).select_related("municipality")
+              .prefetch_related("plans")
               .annotate(measure_count=Count("results", distinct=True)))
     return render(request, "surveys/round_list.html", {
         "municipality": municipality, "rounds": rounds, "is_member": True,

@@ -230,3 +230,23 @@ def test_the_same_file_twice_is_pointed_out_before_import(surveyed: SurveyWorld)
     client = client_for(surveyed.world.sato)
     response = upload(client, microdata(60, 60), name="令和元年度調査（再）")
     assert "同じ内容のファイルが「令和元年度市民意識調査」として取り込み済みです" in response.text
+
+
+def test_survey_pages_cost_the_same_queries_with_more_rounds(surveyed: SurveyWorld,
+                                                            django_assert_max_num_queries):
+    from sasaeai.surveys.tests.conftest import import_round
+
+    client = client_for(surveyed.world.sato)
+    list_url = reverse("surveys:list", args=[CODE])
+    detail_url = surveyed.survey.get_absolute_url() + "?q=問1&option_codes=1&by=地区"
+    client.get(list_url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(list_url)
+    with django_assert_max_num_queries(20) as detail:
+        client.get(detail_url)
+    for year in (2020, 2021, 2022):
+        import_round(surveyed.world, f"{year}年度調査", year, microdata(50, 50))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "2022年度調査" in client.get(list_url).text
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        client.get(detail_url)
