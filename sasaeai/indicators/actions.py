@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from sasaeai.accounts.access import is_secretariat
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.indicators.judgement import Category
-from sasaeai.indicators.models import Indicator, JudgementOverride, JudgementRule
+from sasaeai.indicators.models import (
+    Indicator,
+    JudgementOverride,
+    JudgementRule,
+    Observation,
+    Target,
+)
+from sasaeai.indicators.tables import (
+    BASELINE,
+    ROLE_LABELS,
+    TARGET,
+    Figure,
+    Row,
+    Table,
+    fold,
+)
+from sasaeai.lib.values import TargetKind
+from sasaeai.lib.wareki import Year
+from sasaeai.plans.models import Plan, PlanElement
 
 
 def plan_rule(indicator: Indicator) -> JudgementRule | None:
@@ -40,3 +62,167 @@ def override_judgement(*, by: Any, indicator: Indicator, category: str, reason: 
            after=snapshot(override), municipality_code=plan.municipality.code,
            note=f"{computed.label} → {override.get_category_display()}")
     return override
+
+
+# Pasted indicator tables --------------------------------------------------------------------
+
+@dataclass
+class RowChange:
+    """What saving one table row would do to the plan."""
+
+    row: Row
+    action: str  # 新規 / 追加 / 変更なし / エラー
+    indicator: Indicator | None = None
+    element: PlanElement | None = None
+    adds: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.row.problems or self.conflicts)
+
+
+def _element_for(text: str, elements: list[PlanElement]) -> PlanElement | None:
+    """The element a table's 基本目標 cell names: by its title, else by its leading number."""
+    if not text or text == "計画全体":
+        return None
+    folded = fold(text)
+    titled = [e for e in elements if e.title and fold(e.title) in folded]
+    if titled:
+        return max(titled, key=lambda e: len(e.title))
+    lead = re.match(r"[(（]?([0-9０-９]+|[①-⑳])", unicodedata.normalize("NFKC", text).strip())
+    if lead:
+        tops = [e for e in elements if e.parent_id is None
+                and fold(e.number_label).strip("().（）") == fold(lead.group(1))]
+        if len(tops) == 1:
+            return tops[0]
+    return None
+
+
+def _same_year(a: Any, year: Year | None) -> bool:
+    return (a.year, a.year_end if hasattr(a, "year_end") else None) == (
+        (year.start, year.end) if year else (None, None))
+
+
+def plan_changes(plan: Plan, table: Table) -> list[RowChange]:
+    """Compare the table with the plan: what is new, what is already there, what contradicts."""
+    existing = {i.name: i for i in Indicator.objects.for_plan(plan).with_figures()}
+    elements = list(plan.elements.all())
+    changes = []
+    for row in table.rows:
+        change = RowChange(row=row, action="エラー" if row.problems else "新規")
+        change.element = _element_for(row.element, elements)
+        if row.element and change.element is None and row.element != "計画全体":
+            change.notes.append(f"「{row.element[:30]}」に当たる計画の項目が見つからないため、計画全体の指標とします。")
+        indicator = existing.get(row.name)
+        change.indicator = indicator
+        for figure in row.figures():
+            cell, label = figure.cell, f"{ROLE_LABELS[figure.role]}「{figure.cell.verbatim}」"
+            if indicator is None:
+                change.adds.append(label)
+                continue
+            same: list[Target] | list[Observation]
+            if figure.role == TARGET:
+                same = [t for t in indicator.targets.all() if _same_year(t, cell.year)]
+            else:
+                role = "baseline" if figure.role == BASELINE else "actual"
+                same = [o for o in indicator.observations.all()
+                        if o.role == role and _same_year(o, cell.year)]
+            if not same:
+                change.adds.append(label)
+            elif same[0].verbatim.strip() != cell.verbatim.strip():
+                change.conflicts.append(f"{label}が、登録済みの「{same[0].verbatim}」と違います。"
+                                        "登録済みの値は上書きしません。")
+        if indicator is not None and not row.problems:
+            change.action = ("エラー" if change.conflicts else "追加" if change.adds
+                             else "変更なし")
+            for name, value in (("unit", row.unit), ("source_text", row.source)):
+                current = getattr(indicator, name)
+                if value and current and fold(current) != fold(value):
+                    label = "単位" if name == "unit" else "出典"
+                    change.notes.append(f"{label}「{value}」は登録済みの「{current}」と違います（登録済みのままにします）。")
+        changes.append(change)
+    return changes
+
+
+def changes_digest(changes: list[RowChange]) -> str:
+    text = repr([(c.row.as_dict(), c.action, c.adds, c.conflicts,
+                  c.indicator.pk if c.indicator else None) for c in changes])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _observation(indicator: Indicator, figure: Figure) -> Observation:
+    cell = figure.cell
+    return Observation(
+        indicator=indicator, role="baseline" if figure.role == BASELINE else "actual",
+        value=cell.value, verbatim=cell.verbatim[:200], status=cell.status.value,
+        note=cell.note[:300], year=cell.year.start if cell.year else None,
+        year_end=cell.year.end if cell.year else None,
+        year_kind=cell.year.kind.value if cell.year else "fiscal")
+
+
+def _target(indicator: Indicator, figure: Figure) -> Target:
+    cell = figure.cell
+    kind = cell.target_kind or TargetKind.VALUE
+    numeric = kind in (TargetKind.VALUE, TargetKind.AT_LEAST, TargetKind.AT_MOST,
+                       TargetKind.MAINTAIN)
+    return Target(indicator=indicator, kind=kind.value, value=cell.value if numeric else None,
+                  verbatim=cell.verbatim[:200], year=cell.year.start if cell.year else None,
+                  year_kind=cell.year.kind.value if cell.year else "fiscal")
+
+
+class TableChanged(Exception):
+    """The plan changed between the preview and the confirmation."""
+
+
+@transaction.atomic
+def import_indicator_table(*, by: Any, plan: Plan, table: Table, expected_digest: str | None = None
+                           ) -> list[RowChange]:
+    """Save every row of a table, or none: new indicators with their figures, and figures an
+    existing indicator does not have yet. Never overwrites a figure already registered."""
+    if by is not None and not is_secretariat(by, plan.municipality) and not getattr(
+            by, "is_superuser", False):
+        raise PermissionDenied("指標の表を取り込めるのは事務局です。")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one import at a time per plan
+    if table.errors:
+        raise ValidationError(table.errors)
+    changes = plan_changes(plan, table)
+    if expected_digest is not None and changes_digest(changes) != expected_digest:
+        raise TableChanged
+    blocked = [c for c in changes if c.blocked]
+    if blocked:
+        raise ValidationError(f"エラーのある行が{len(blocked)}行あるため、何も取り込みませんでした。")
+    order = (Indicator.objects.for_plan(plan).aggregate(m=models.Max("order"))["m"] or 0)
+    for change in changes:
+        row = change.row
+        indicator = change.indicator
+        if indicator is None:
+            order += 1
+            indicator = Indicator(
+                plan=plan, element=change.element, name=row.name, unit=row.unit[:20],
+                polarity=row.polarity, polarity_inferred=True, source_kind=row.source_kind,
+                source_text=row.source[:200], rationale=row.rationale, order=order,
+                aggregation=Indicator.Aggregation.POINT if row.source_kind == "survey"
+                else Indicator.Aggregation.FISCAL)
+            indicator.full_clean()
+            indicator.save()
+            record(by=by, action="indicators.indicator.import", obj=indicator,
+                   after=snapshot(indicator), municipality_code=plan.municipality.code,
+                   note=f"表の{row.line}行目から登録しました。")
+            change.indicator = indicator
+        elif not change.adds:
+            continue
+        known = set(change.adds)
+        for figure in row.figures():
+            label = f"{ROLE_LABELS[figure.role]}「{figure.cell.verbatim}」"
+            if label not in known:
+                continue
+            item = _target(indicator, figure) if figure.role == TARGET else _observation(
+                indicator, figure)
+            item.full_clean()
+            item.save()
+            record(by=by, action="indicators.figure.import", obj=item, after=snapshot(item),
+                   municipality_code=plan.municipality.code,
+                   note=f"{indicator.name}：表の{row.line}行目「{figure.header}」から登録しました。")
+    return changes

@@ -103,6 +103,7 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     return render(request, "indicators/indicator_table.html", {
         "plan": plan, "municipality": plan.municipality,
         "is_member": is_member(request.user, plan.municipality),
+        "is_secretariat": is_secretariat(request.user, plan.municipality),
         "groups": groups, "count": len(rows), "year": year,
         "categories": [(rule.labels[c], c.value) for c in ORDER],
         "totals": [(rule.labels[c], c.value, totals.get(c, 0)) for c in ORDER],
