@@ -57,5 +57,9 @@ lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 
+# Survey aggregation at national-survey size against a bare polars group-by (bench/results.json).
+bench: bootstrap
+	$(BIN)/python -m bench.survey
+
 clean:
 	rm -rf $(VENV) .cache

@@ -75,3 +75,23 @@ def test_it_tabulates_many_questions_in_one_pass_with_the_same_figures():
     east = table.filter(pl.col("group") == "東").row(0, named=True)
     assert (east["q0_n"], east["q0_count"], east["q1_count"]) == (40, 10, 40)
     assert (east["q0_ci_low"], east["q0_ci_high"]) == pytest.approx(wilson_interval(10, 40))
+
+
+def test_the_many_question_pass_gives_exactly_what_one_question_at_a_time_gives():
+    odd = pl.DataFrame({
+        "q1": ["1", "2", " ", "\u3000", "9", None, "1 ", "3", "1", "2"] * 30,
+        "q2": ["2", "2", "1", "", "9", "1", "1", "\u00a0", "3", "1"] * 30,
+        "area": (["東"] * 5 + ["西"] * 4 + [None]) * 30,
+        "w": [0.5, 1.0, 1.5, 2.0, 0.8, 1.2, 1.1, 0.9, 1.3, 0.7] * 30,
+    }, schema={"q1": pl.String, "q2": pl.String, "area": pl.String, "w": pl.Float64})
+    questions = [("q1", ["1"], ["9"]), ("q2", ["1", "2"], ["9"])]
+    for weight in (None, "w"):
+        table = tabulate_many(odd, questions, by="area", weight=weight)
+        for i, (question, options, missing) in enumerate(questions):
+            groups = tabulate(odd, question=question, options=options, missing=missing,
+                              by="area", weight=weight, min_n=1)[1:]
+            for g in groups:
+                row = table.filter(pl.col("group") == g.group).row(0, named=True)
+                assert (row[f"q{i}_n"], row[f"q{i}_count"]) == (g.n, g.count)
+                assert (row[f"q{i}_share"], row[f"q{i}_ci_low"], row[f"q{i}_ci_high"]) == (
+                    g.share, g.ci_low, g.ci_high), (question, g.group, weight)
