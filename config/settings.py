@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sasaeai.indicators",
     "sasaeai.progress",
     "sasaeai.surveys",
+    "sasaeai.exchange",
     "sasaeai.reports",
     "sasaeai.demo",
 ]

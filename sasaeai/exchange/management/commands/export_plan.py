@@ -1,0 +1,36 @@
+"""`sasaeai export_plan PLAN --format json [--public] [--output FILE]`: a whole plan as one file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sasaeai.exchange.planjson import export_plan
+from sasaeai.indicators.management.commands.judge_indicators import find_plan
+
+
+class Command(BaseCommand):
+    help = "計画をひとつのファイル（ささえあいの計画ファイル、JSON）に書き出します。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("plan", help="計画（例：082368/dai3ji）")
+        parser.add_argument("--format", default="json", choices=["json"],
+                            help="形式（json：ささえあいの計画ファイル）")
+        parser.add_argument("--public", action="store_true",
+                            help="公開している内容だけ（公開した評価サイクルのみ、差戻し理由や委員名なし）")
+        parser.add_argument("--output", help="書き出すファイル（省略すると標準出力）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan = find_plan(options["plan"])
+        if options["public"] and plan.status != plan.Status.PUBLISHED:
+            raise CommandError(f"「{plan.title}」は公開されていません。")
+        text = json.dumps(export_plan(plan, public=options["public"]), ensure_ascii=False,
+                          indent=2) + "\n"
+        if options["output"]:
+            Path(options["output"]).write_text(text, encoding="utf-8")
+            self.stdout.write(f"「{plan.title}」を {options['output']} に書き出しました。")
+        else:
+            self.stdout.write(text, ending="")
