@@ -17,8 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("tasks/", include("sasaeai.progress.task_urls")),
     path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
-    # Before the plan routes: "surveys" would otherwise be taken for a plan's slug.
+    # Before the plan routes: "surveys" and "import" would otherwise be taken for a plan's slug.
     path("<lgcode:code>/surveys/", include("sasaeai.surveys.urls")),
+    path("", include("sasaeai.exchange.urls")),
     path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),
     path("<lgcode:code>/<slug:slug>/indicators/", include("sasaeai.indicators.urls")),
     # The summary page lives in progress; its exports (?export=xlsx|pdf) in reports, which may

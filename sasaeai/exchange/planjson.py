@@ -145,34 +145,45 @@ def _with_ancestors(rows: Iterable[Any], by_pk: dict[int, Any]) -> list[Any]:
     return list(wanted.values())
 
 
-def export_plan(plan: Plan, *, public: bool = False) -> dict[str, Any]:
-    """The plan as a `sasaeai-plan` document (see the module docstring)."""
+def export_plan(plan: Plan, *, public: bool = False, cycles: bool = True) -> dict[str, Any]:
+    """The plan as a `sasaeai-plan` document (see the module docstring). Without `cycles`, the
+    plan alone (as the plan workbook holds it): no cycles, nor the organizations only they name."""
     municipality = plan.municipality
     elements = _tree(list(PlanElement.objects.filter(plan=plan)))
     initiatives = list(Initiative.objects.filter(plan=plan).prefetch_related("responsible")
                        .order_by("element_id", "order", "id"))
     element_rank = {e.pk: i for i, e in enumerate(elements)}
     initiatives.sort(key=lambda i: (element_rank.get(i.element_id, -1), i.order, i.pk))
+    initiative_rank = {i.pk: n for n, i in enumerate(initiatives)}
     placements = list(Placement.objects.filter(initiative__plan=plan).order_by("order", "id"))
     actors = list(Actor.objects.filter(plan=plan).order_by("order", "id"))
-    statements = list(ActorStatement.objects.filter(plan=plan).order_by("order", "id"))
+    actor_rank = {a.pk: n for n, a in enumerate(actors)}
+    # What each actor does, where: the plan as a whole first, then by element and initiative in
+    # the 体系's order; within one place, by actor, then in the statements' own order.
+    statements = sorted(
+        ActorStatement.objects.filter(plan=plan),
+        key=lambda s: ((2, initiative_rank.get(s.initiative_id, 0)) if s.initiative_id
+                       else (1, element_rank.get(s.element_id, 0)) if s.element_id else (0, 0),
+                       actor_rank.get(s.actor_id, 0), s.order, s.pk))
     challenges = list(Challenge.objects.filter(plan=plan).prefetch_related(
         "elements", "initiatives", "evidence").order_by("order", "id"))
     indicators = list(Indicator.objects.filter(plan=plan).prefetch_related(
         "targets", "observations", "overrides").order_by("order", "id"))
-    cycles = list(Cycle.objects.filter(plan=plan).order_by("fiscal_year", "kind", "id"))
+    reviews = list(Cycle.objects.filter(plan=plan).order_by("fiscal_year", "kind", "id"))
+    if not cycles:
+        reviews = []
     if public:
-        cycles = [c for c in cycles if c.status == Cycle.Status.PUBLISHED]
-    entries = {c.pk: list(Entry.objects.filter(cycle=c).order_by("id")) for c in cycles}
+        reviews = [c for c in reviews if c.status == Cycle.Status.PUBLISHED]
+    entries = {c.pk: list(Entry.objects.filter(cycle=c).order_by("id")) for c in reviews}
     opinions = {c.pk: list(Opinion.objects.filter(cycle=c).order_by("created_at", "id"))
-                for c in cycles}
+                for c in reviews}
 
     orgs_by_pk = {o.pk: o for o in Organization.objects.filter(municipality=municipality)}
     used = {o.pk for o in plan.owners.all()}
     used |= {o.pk for i in initiatives for o in i.responsible.all()}
     used |= {e.organization_id for rows in entries.values() for e in rows}
     used |= {i.source_organization_id for i in indicators if i.source_organization_id}
-    used |= {c.confirmed_by_id for c in cycles if c.confirmed_by_id}
+    used |= {c.confirmed_by_id for c in reviews if c.confirmed_by_id}
     orgs = _tree(_with_ancestors([orgs_by_pk[pk] for pk in used if pk in orgs_by_pk], orgs_by_pk))
     areas_by_pk = {a.pk: a for a in Area.objects.filter(municipality=municipality)}
     used_areas = {plan.area_id} if plan.area_id else set()
@@ -237,7 +248,7 @@ def export_plan(plan: Plan, *, public: bool = False) -> dict[str, Any]:
     doc["judgement_rule"] = fields_of(rule) if rule else None
     doc["rating_scale"] = _scale(plan)
     doc["cycles"] = []
-    for cycle in cycles:
+    for cycle in reviews:
         for entry in entries[cycle.pk]:
             entry_keys.add(entry)
         doc["cycles"].append({

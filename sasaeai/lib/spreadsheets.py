@@ -5,11 +5,12 @@ starts like a formula (=, +, -, @, a tab or a carriage return) is never written 
 also carry Excel's quote prefix (a cell attribute, not an apostrophe in the text), so Excel keeps
 them as text when someone edits the cell later.
 
-Reading: `read_xlsx` checks the size and the compression ratio before openpyxl parses anything (a
-1 MB zip bomb stalls openpyxl for a minute), reads in read-only mode and refuses any formula
-instead of evaluating it or trusting its cached value. `read_csv` decodes UTF-8 (with or without
-a BOM), then cp932 (never shift_jis, which rejects ① and 髙), and refuses to guess when a file
-reads as both and the two readings differ.
+Reading: `read_xlsx` (one sheet) and `read_xlsx_book` (every sheet, in one open) check the size
+and the compression ratio before openpyxl parses anything (a 1 MB zip bomb stalls openpyxl for a
+minute), read in read-only mode and refuse any formula instead of evaluating it or trusting its
+cached value. `read_csv` decodes UTF-8 (with or without a BOM), then cp932 (never shift_jis,
+which rejects ① and 髙), and refuses to guess when a file reads as both and the two readings
+differ.
 
 Plain Python: no Django here, so the importers, commands and tests can all use it.
 """
@@ -167,17 +168,8 @@ def _trim(rows: Iterable[list[str]]) -> list[list[str]]:
     return trimmed
 
 
-def read_xlsx(
-    data: bytes, *, max_bytes: int, max_ratio: float, sheet: str | None = None,
-    max_rows: int = 10_000, max_cols: int = 100, max_members: int = 500,
-    max_unpacked: int = 64 * 1024 * 1024,
-) -> list[list[str]]:
-    """The rows of one sheet (the named one if it exists, else the first) as strings; columns
-    past `max_cols` are not read.
-
-    Raises SpreadsheetError for anything that is not a plain, reasonably sized .xlsx, and for any
-    formula: a formula's cached value may be stale or forged, and evaluating it is not our job.
-    """
+def _open_book(data: bytes, *, max_bytes: int, max_ratio: float, max_members: int,
+               max_unpacked: int) -> Any:
     _check_zip(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
                max_unpacked=max_unpacked)
     import openpyxl  # imported late: only the upload path pays for it
@@ -189,30 +181,54 @@ def read_xlsx(
         raise SpreadsheetError(
             NOT_XLSX + "ファイルが壊れているか、Excelのブックではない可能性があります。"
         ) from exc
+    return book
+
+
+def _sheet_rows(worksheet: Any, *, max_rows: int, max_cols: int,
+                where: str = "") -> list[list[str]]:
+    """The rows of one worksheet as strings (see `read_xlsx`). `where` names the sheet in the
+    messages of a multi-sheet read (「「体系」シートの」), and is empty for a single sheet."""
+    # The declared dimension may be wrong or huge (A1:XFD1048576): read what is there, within
+    # bounds, instead of padding every row to it.
+    worksheet.reset_dimensions()
+    rows: list[list[str]] = []
+    cells_by_row = worksheet.iter_rows(max_row=max_rows + 1, max_col=max_cols)
+    for number, cells in enumerate(cells_by_row, start=1):
+        if number > max_rows:
+            raise SpreadsheetError(f"{where}行が多すぎます。{max_rows:,}行までにしてください。")
+        row: list[str] = []
+        for cell in cells:
+            if getattr(cell, "data_type", None) == "f":
+                coordinate = getattr(cell, "coordinate", f"{number}行目")
+                raise SpreadsheetError(
+                    f"{where}セル {coordinate} に数式があります。数式は読み込みません。"
+                    "値だけを入力するか、コピーして「値の貼り付け」をしてから保存してください。"
+                )
+            # Excel writes a CR LF typed into a cell as "_x000D_" + LF; openpyxl keeps the
+            # escape as it is.
+            row.append(safe_text(cell_text(cell.value).replace("_x000D_\n", "\n")))
+        rows.append(row)
+    return _trim(rows)
+
+
+def read_xlsx(
+    data: bytes, *, max_bytes: int, max_ratio: float, sheet: str | None = None,
+    max_rows: int = 10_000, max_cols: int = 100, max_members: int = 500,
+    max_unpacked: int = 64 * 1024 * 1024,
+) -> list[list[str]]:
+    """The rows of one sheet (the named one if it exists, else the first) as strings; columns
+    past `max_cols` are not read.
+
+    Raises SpreadsheetError for anything that is not a plain, reasonably sized .xlsx, and for any
+    formula: a formula's cached value may be stale or forged, and evaluating it is not our job.
+    """
+    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                      max_unpacked=max_unpacked)
     try:
         if not book.sheetnames:
             raise SpreadsheetError(NOT_XLSX + "シートがありません。")
         worksheet = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        # The declared dimension may be wrong or huge (A1:XFD1048576): read what is there, within
-        # bounds, instead of padding every row to it.
-        worksheet.reset_dimensions()
-        rows: list[list[str]] = []
-        cells_by_row = worksheet.iter_rows(max_row=max_rows + 1, max_col=max_cols)
-        for number, cells in enumerate(cells_by_row, start=1):
-            if number > max_rows:
-                raise SpreadsheetError(f"行が多すぎます。{max_rows:,}行までにしてください。")
-            row: list[str] = []
-            for cell in cells:
-                if getattr(cell, "data_type", None) == "f":
-                    where = getattr(cell, "coordinate", f"{number}行目")
-                    raise SpreadsheetError(
-                        f"セル {where} に数式があります。数式は読み込みません。"
-                        "値だけを入力するか、コピーして「値の貼り付け」をしてから保存してください。"
-                    )
-                # Excel writes a CR LF typed into a cell as "_x000D_" + LF; openpyxl keeps the
-                # escape as it is.
-                row.append(safe_text(cell_text(cell.value).replace("_x000D_\n", "\n")))
-            rows.append(row)
+        return _sheet_rows(worksheet, max_rows=max_rows, max_cols=max_cols)
     except SpreadsheetError:
         raise
     except Exception as exc:
@@ -221,7 +237,37 @@ def read_xlsx(
         ) from exc
     finally:
         book.close()
-    return _trim(rows)
+
+
+def read_xlsx_book(
+    data: bytes, *, max_bytes: int, max_ratio: float, max_rows: int = 10_000,
+    max_cols: int = 100, max_members: int = 500, max_unpacked: int = 64 * 1024 * 1024,
+    max_sheets: int = 50,
+) -> dict[str, list[list[str]]]:
+    """Every worksheet of a book, by sheet name in the book's order, read in one open with the
+    checks and limits of `read_xlsx` (`max_rows` and `max_cols` apply to each sheet). A formula
+    in any sheet refuses the whole file, naming the sheet and the cell."""
+    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                      max_unpacked=max_unpacked)
+    try:
+        worksheets = list(book.worksheets)
+        if not worksheets:
+            raise SpreadsheetError(NOT_XLSX + "シートがありません。")
+        if len(worksheets) > max_sheets:
+            raise SpreadsheetError(f"シートが多すぎます。{max_sheets}枚までにしてください。")
+        return {
+            worksheet.title: _sheet_rows(worksheet, max_rows=max_rows, max_cols=max_cols,
+                                         where=f"「{worksheet.title}」シートの")
+            for worksheet in worksheets
+        }
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(
+            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
+        ) from exc
+    finally:
+        book.close()
 
 
 def decode_text(data: bytes) -> str:

@@ -13,7 +13,7 @@ from sasaeai.lib.wareki import format_fy
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
 # Municipality pages that sit where a plan's slug would (/<code>/<slug>/): no plan may take them.
-RESERVED_SLUGS = {"surveys": "市民アンケート"}
+RESERVED_SLUGS = {"surveys": "市民アンケート", "import": "計画の取り込み"}
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):

@@ -15,6 +15,7 @@ from sasaeai.accounts.access import (
     get_initiative_for_user,
     get_plan_for_user,
     is_member,
+    is_secretariat,
 )
 from sasaeai.indicators.models import Indicator
 from sasaeai.plans.models import (
@@ -118,6 +119,7 @@ def plan_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "challenge_count": plan.challenges.count(),
             "successors": list(plan.successors.all()),
             "district_plans": list(plan.district_plans.select_related("area")),
+            "is_secretariat": is_secretariat(request.user, plan.municipality),
         },
     )
 
