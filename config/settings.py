@@ -52,9 +52,13 @@ INSTALLED_APPS = [
     "sasaeai.demo",
 ]
 
+# The largest request body accepted (the largest upload, a plan file of 20 MB, with room to spare).
+SASAEAI_MAX_REQUEST_BYTES = 25 * 1024 * 1024
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -102,3 +102,13 @@ def test_the_plan_upload_refuses_it(world: World, kind):
     assert response.status_code == 400
     assert "取り込めません" in response.text
     assert state() == before
+
+
+def test_a_200_mb_upload_is_refused_from_its_declared_length_alone(world: World):
+    before = state()
+    response = sato(world).post(reverse("surveys:import", args=["479001"]),
+                                {"name": "調査", "year": "令和5年度"},
+                                CONTENT_LENGTH=str(200 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "ファイルが大きすぎます" in response.content.decode()
+    assert state() == before

@@ -144,6 +144,14 @@ def test_the_commands_write_and_read_the_file(tmp_path):
     call_command("import_plan", str(path), "--municipality", "352012", "--slug", "copy",
                  "--title", "下関市地域福祉計画（写し）", stdout=out)
     assert "「下関市地域福祉計画（写し）」（copy）を登録しました" in out.getvalue()
+    book = tmp_path / "shimonoseki.xlsx"
+    call_command("export_plan", "352012/chiiki-fukushi-keikaku", "--format", "xlsx",
+                 "--output", str(book), stdout=StringIO())
+    out = StringIO()
+    call_command("import_plan", str(book), "--municipality", "352012", "--slug", "from-book",
+                 "--dry-run", stdout=out)
+    assert "確認しました（--dry-run のため登録していません）" in out.getvalue()
+    assert not Plan.objects.filter(slug="from-book").exists()
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="JSONとして読めません"):
         call_command("import_plan", str(path), "--municipality", "352012")
