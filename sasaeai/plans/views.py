@@ -40,6 +40,11 @@ class Node:
     initiatives: list[Initiative] = field(default_factory=list)
     repeats: list[Placement] = field(default_factory=list)
 
+    @property
+    def below(self) -> int:
+        """How many items hang directly under the element (shown on its toggle)."""
+        return len(self.children) + len(self.initiatives) + len(self.repeats)
+
 
 def structure(plan: Plan) -> list[Node]:
     elements = list(plan.elements.all())

@@ -20,9 +20,11 @@ def test_it_lets_a_resident_find_omitama_and_read_its_indicators(live_server, om
     page.goto(live_server.url)
     page.get_by_role("link", name="第3次小美玉市地域福祉計画").click()
     assert page.get_by_role("heading", level=1).inner_text() == "第3次小美玉市地域福祉計画"
-    goal = page.locator("details").filter(has_text="地域で共に支えあう あたたかな心づくり").first
+    node = page.locator("li.node.depth-0").filter(
+        has=page.get_by_role("link", name="1 地域で共に支えあう あたたかな心づくり")).first
+    goal = node.locator("> details")
     assert goal.get_attribute("open") is not None
-    goal.locator("summary").first.click()
+    goal.get_by_text("1 地域で共に支えあう あたたかな心づくりの下位の項目・取組").click()
     assert goal.get_attribute("open") is None
     page.get_by_role("link", name="成果指標").click()
     row = page.get_by_role("row").filter(has_text="地域の防災訓練に参加していると回答した割合")
