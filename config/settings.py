@@ -48,9 +48,15 @@ INSTALLED_APPS = [
     "sasaeai.progress",
     "sasaeai.surveys",
     "sasaeai.exchange",
+    "sasaeai.api",
+    "ninja",
     "sasaeai.reports",
     "sasaeai.demo",
 ]
+
+# The read API: pages of 50 by default, never more than 200 rows at once.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
 
 # The largest request body accepted (the largest upload, a plan file of 20 MB, with room to spare).
 SASAEAI_MAX_REQUEST_BYTES = 25 * 1024 * 1024

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from sasaeai.api.api import api
 from sasaeai.reports import views as reports_views
 from sasaeai.tenancy import views as tenancy_views
 from sasaeai.tenancy.converters import LgCodeConverter
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("accounts/", include("sasaeai.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("tasks/", include("sasaeai.progress.task_urls")),
     path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
     # Before the plan routes: "surveys" and "import" would otherwise be taken for a plan's slug.

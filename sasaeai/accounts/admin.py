@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from sasaeai.accounts.models import Membership, User
+from sasaeai.accounts.models import ApiToken, Membership, User
 from sasaeai.audit.admin import AuditedAdmin
 
 
@@ -26,3 +26,10 @@ class MembershipAdmin(AuditedAdmin):
     search_fields = ["user__username", "user__display_name", "organization__name"]
     list_select_related = ["user", "organization"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    readonly_fields = ["prefix", "secret_hash", "created_at", "last_used_at"]

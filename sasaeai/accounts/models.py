@@ -57,3 +57,32 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}（{self.organization}・{self.get_role_display()}）"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal key for the read API: its holder sees through the API what they see in the
+    browser. Only a hash is kept; the key itself is shown once, when it is made."""
+
+    user = models.ForeignKey(User, verbose_name="利用者", on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField("名前", max_length=60, help_text="例：集計用スクリプト")
+    prefix = models.CharField("先頭の文字", max_length=12, help_text="どのキーか見分けるため")
+    secret_hash = models.CharField("キーのハッシュ値", max_length=64, unique=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    last_used_at = models.DateTimeField("最後に使った日時", null=True, blank=True)
+    revoked_at = models.DateTimeField("無効にした日時", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "APIキー"
+        verbose_name_plural = "APIキー"
+        ordering = ["user", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"

@@ -12,7 +12,7 @@ from django.db import models
 from sasaeai.audit.models import AuditEvent
 
 # Never copied into an audit event, whatever model they sit on.
-SECRET_FIELDS = frozenset({"password", "token", "secret", "key"})
+SECRET_FIELDS = frozenset({"password", "token", "secret", "key", "secret_hash"})
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""schemathesis against the read API: its examples, coverage and fuzzing phases, as the public
+and with a staff member's key. Every response must match the OpenAPI document: declared status
+codes, declared content types, bodies that fit their schemas, and no server error."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from config.wsgi import application
+from sasaeai.accounts.actions import create_api_token
+from sasaeai.accounts.models import User
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+pytestmark = pytest.mark.django_db
+
+FAST = settings(max_examples=30, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                       HealthCheck.filter_too_much])
+
+
+@schema.parametrize()
+@FAST
+def test_the_api_keeps_its_promises_to_the_public(case):
+    case.call_and_validate()
+
+
+@pytest.fixture
+def staff_key() -> str:
+    _token, key = create_api_token(by=User.objects.get(username="omitama-jimukyoku"),
+                                   name="schemathesis")
+    return key
+
+
+@schema.parametrize()
+@FAST
+def test_the_api_keeps_its_promises_to_a_key_holder(case, staff_key):
+    case.call_and_validate(headers={"Authorization": f"Bearer {staff_key}"})
