@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sasaeai.surveys",
     "sasaeai.exchange",
     "sasaeai.api",
+    "sasaeai.public",
     "ninja",
     "sasaeai.reports",
     "sasaeai.demo",

@@ -22,6 +22,7 @@ urlpatterns = [
     # Before the plan routes: "surveys" and "import" would otherwise be taken for a plan's slug.
     path("<lgcode:code>/surveys/", include("sasaeai.surveys.urls")),
     path("", include("sasaeai.exchange.urls")),
+    path("", include("sasaeai.public.urls")),
     path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),
     path("<lgcode:code>/<slug:slug>/indicators/", include("sasaeai.indicators.urls")),
     # The summary page lives in progress; its exports (?export=xlsx|pdf) in reports, which may

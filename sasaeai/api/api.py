@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
@@ -63,6 +63,18 @@ api = ReadAPI(
                 "APIキーなしでは公開サイトと同じ内容、APIキー付きではその職員がブラウザで見られる内容を返します。",
     auth=KeyOrAnonymous(), urls_namespace="api", docs_url="/docs",
 )
+
+
+MAX_OFFSET = 1_000_000
+
+
+class Paged(LimitOffsetPagination):
+    """Limit and offset, both capped: a huge offset overflows SQLite's integers (a server error
+    schemathesis found)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200, description="1ページの件数（最大200）")
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="読み飛ばす件数")
 
 
 def caller(request: HttpRequest) -> Any:
@@ -219,14 +231,14 @@ def _plan(plan: Plan) -> dict[str, Any]:
 
 @api.get("/municipalities", response={200: list[MunicipalityOut], **ERRORS},
          summary="自治体の一覧", tags=["自治体"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def municipalities(request: HttpRequest) -> Any:
     return get_municipalities_for_user(caller(request)).order_by("code")
 
 
 @api.get("/municipalities/{code}/plans", response={200: list[PlanOut], **ERRORS},
          summary="自治体の計画の一覧", tags=["計画"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def municipality_plans(request: HttpRequest, code: str) -> Any:
     municipality = _municipality(request, code)
     plans = (plans_for_user(caller(request)).filter(municipality=municipality)
@@ -252,7 +264,7 @@ def plan_detail(request: HttpRequest, code: str, slug: str) -> Any:
 
 @api.get("/plans/{code}/{slug}/elements", response={200: list[ElementOut], **ERRORS},
          summary="計画の体系（項目）", tags=["計画"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def plan_elements(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
     return [{"id": e.pk, "parent": e.parent_id, "level_label": e.level_label,
@@ -263,7 +275,7 @@ def plan_elements(request: HttpRequest, code: str, slug: str) -> Any:
 
 @api.get("/plans/{code}/{slug}/initiatives", response={200: list[InitiativeOut], **ERRORS},
          summary="取組", tags=["計画"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def plan_initiatives(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
     rows = Initiative.objects.filter(plan=plan).prefetch_related("responsible").order_by(
@@ -276,7 +288,7 @@ def plan_initiatives(request: HttpRequest, code: str, slug: str) -> Any:
 
 @api.get("/plans/{code}/{slug}/statements", response={200: list[StatementOut], **ERRORS},
          summary="主体ごとの取組（自助・共助・公助）", tags=["計画"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def plan_statements(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
     rows = ActorStatement.objects.filter(plan=plan).select_related("actor").order_by("id")
@@ -287,7 +299,7 @@ def plan_statements(request: HttpRequest, code: str, slug: str) -> Any:
 
 @api.get("/plans/{code}/{slug}/indicators", response={200: list[IndicatorOut], **ERRORS},
          summary="成果指標（値・目標・判定）", tags=["成果指標"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def plan_indicators(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
     found = JudgementRule.objects.filter(plan=plan).first()
@@ -329,7 +341,7 @@ def _cycle(cycle: Cycle) -> dict[str, Any]:
 
 @api.get("/plans/{code}/{slug}/cycles", response={200: list[CycleOut], **ERRORS},
          summary="進行管理（評価サイクル）", tags=["進行管理"])
-@paginate(LimitOffsetPagination)
+@paginate(Paged)
 def plan_cycles(request: HttpRequest, code: str, slug: str) -> Any:
     cycles, _standing = _visible_cycles(request, _get_plan(request, code, slug))
     return [_cycle(c) for c in cycles]
@@ -371,7 +383,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> Any:
     errors = [{"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))}
               for e in exc.errors]
     return api.create_response(request, {
-        "detail": "リクエストの値が正しくありません（limit は1〜200、offset は0以上の整数）。",
+        "detail": "リクエストの値が正しくありません（limit は1〜200、offset は0〜1000000の整数）。",
         "errors": errors}, status=422)
 
 

@@ -100,6 +100,8 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "counts": [(rule.labels[c], c.value, counts.get(c, 0)) for c in ORDER],
         })
     totals = Counter(r.category for r in rows)
+    if request.GET.get("export") == "csv":
+        return indicator_csv(plan, rule, rows, goal_of, year)
     return render(request, "indicators/indicator_table.html", {
         "plan": plan, "municipality": plan.municipality,
         "is_member": is_member(request.user, plan.municipality),
@@ -110,6 +112,43 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "years": sorted({o.year for r in rows for o in r.indicator.observations.all()
                          if o.year and o.role == "actual"}),
     })
+
+
+def indicator_csv(plan: Plan, rule: Rule, rows: list[Row], goal_of: Any,
+                  year: int | None) -> HttpResponse:
+    """The indicator table as open data: the same rows and judgements as the page."""
+    from django.utils.http import content_disposition_header
+
+    from sasaeai.lib.opendata import csv_bytes
+
+    def figure(o: Any) -> tuple[str, str, str]:
+        if o is None:
+            return ("", "", "")
+        return (o.verbatim, format(o.value.normalize(), "f") if o.value is not None else "",
+                o.year_label)
+
+    body = []
+    for row in rows:
+        i = row.indicator
+        goal = goal_of(i)
+        target = i.final_target()
+        latest = i.actual_in(year) if year else i.latest()
+        body.append([
+            f"{goal.level_label}{goal.number_label} {goal.title}" if goal else "計画全体",
+            i.name, i.unit, i.get_polarity_display(), *figure(i.baseline()), *figure(latest),
+            target.verbatim if target else "",
+            format(target.value.normalize(), "f") if target and target.value is not None else "",
+            target.year_label if target else "", row.label(rule), row.judgement.sentence,
+            i.source_text])
+    header = ["基本目標", "指標名", "単位", "望ましい方向", "基準値（表記）", "基準値", "基準値の年",
+              "現状値（表記）", "現状値", "現状値の年", "目標値（表記）", "目標値", "目標値の年", "判定",
+              "判定の説明", "指標の出典"]
+    source = f"{plan.municipality.name}「{plan.title}」成果指標（ささえあい）"
+    response = HttpResponse(csv_bytes(header, body, source=source),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{plan.title}_成果指標.csv".replace(" ", "_"))
+    return response
 
 
 @require_GET

@@ -198,8 +198,33 @@ def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse
         for c in challenges
     ]
     has_links = any(row["answered"] for row in rows)
+    if request.GET.get("export") == "csv":
+        return challenges_csv(plan, challenges)
     return render(
         request,
         "plans/challenge_matrix.html",
         {**plan_context(request, plan), "rows": rows, "columns": columns, "has_links": has_links},
     )
+
+
+def challenges_csv(plan: Plan, challenges: list[Challenge]) -> HttpResponse:
+    """課題, their evidence and the initiatives that answer them, one row per piece of evidence."""
+    from django.utils.http import content_disposition_header
+
+    from sasaeai.lib.opendata import csv_bytes
+
+    rows = []
+    for c in challenges:
+        linked: list[Initiative | PlanElement] = [*c.initiatives.all(), *c.elements.all()]
+        answered = "、".join(f"{x.number_label} {x.title}".strip() for x in linked)
+        evidence: list[Evidence | None] = [*c.evidence.all()] or [None]
+        for e in evidence:
+            rows.append([c.number_label, c.title, c.description,
+                         e.get_kind_display() if e else "", e.text if e else "", answered])
+    header = ["番号", "課題", "説明", "根拠の種類", "根拠", "対応する取組・項目"]
+    source = f"{plan.municipality.name}「{plan.title}」課題と取組（ささえあい）"
+    response = HttpResponse(csv_bytes(header, rows, source=source),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{plan.title}_課題.csv".replace(" ", "_"))
+    return response

@@ -57,6 +57,8 @@ def test_lists_are_paged_with_a_capped_limit():
     assert status == 200 and len(body["items"]) == min(200, body["count"])
     status, body = get("/api/plans/402036/jiki/statements?limit=100000")
     assert status == 422 and "limit は1〜200" in body["detail"]
+    status, body = get("/api/municipalities?offset=10453784856372220788736")
+    assert status == 422 and "offset は0〜1000000" in body["detail"]
     indicators = get("/api/plans/082368/dai3ji/indicators")[1]["items"]
     drill = next(i for i in indicators if i["name"] == "地域の防災訓練に参加していると回答した割合")
     assert drill["judgement"]["label"] and drill["observations"][0]["verbatim"]

@@ -14,7 +14,7 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 pytestmark = pytest.mark.django_db
 
-FAST = settings(max_examples=30, deadline=None,
+FAST = settings(max_examples=30, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much])
 

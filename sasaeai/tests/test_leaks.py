@@ -1,0 +1,119 @@
+"""Nothing unconfirmed or private reaches the public: marker strings planted in drafts, an
+unpublished cycle, a committee member's opinion, survey microdata and another municipality's
+draft are looked for in everything an anonymous visitor can reach: every page linked from the
+home page, every open-data twin (JSON, CSV, the plan workbook) and the read API."""
+
+import json
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.test import Client
+
+from sasaeai.lib.spreadsheets import read_xlsx_book
+from sasaeai.plans.models import Plan
+from sasaeai.progress import actions
+from sasaeai.progress.models import Opinion
+from sasaeai.surveys import actions as survey_actions
+from sasaeai.surveys.microdata import parse_survey
+from sasaeai.testing import PlanElementFactory, World, build_review
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = {
+    "draft": "MARKER-DRAFT-7f3a", "other_city": "MARKER-OTHER-CITY-91c2",
+    "unpublished_cycle": "MARKER-UNPUBLISHED-CYCLE-4d8e", "opinion": "MARKER-OPINION-b2e0",
+    "microdata": "MARKER-MICRODATA-55aa", "question": "MARKER-QUESTION-c3f1",
+}
+SKIP = ("/admin/", "/accounts/logout/", "/static/", "/api/docs")
+HREF = re.compile(r'href="([^"#]+)')
+
+
+def text_of(response) -> str:
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        book = read_xlsx_book(response.content, max_bytes=20 * 1024 * 1024, max_ratio=100)
+        return json.dumps(book, ensure_ascii=False)
+    body = response.content.decode("utf-8", errors="replace")
+    if "json" in kind:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    return body
+
+
+def crawl(client: Client, starts: list[str], limit: int = 3000) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    queue = deque(starts)
+    while queue and len(seen) < limit:
+        url = queue.popleft()
+        if url in seen or url.startswith(SKIP):
+            continue
+        response = client.get(url)
+        seen[url] = text_of(response) if response.status_code == 200 else ""
+        if "text/html" in response.get("Content-Type", ""):
+            for href in HREF.findall(seen[url]):
+                target = urljoin(url, href.replace("&amp;", "&"))
+                parts = urlsplit(target)
+                if parts.netloc or not parts.path.startswith("/"):
+                    continue
+                queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return seen
+
+
+def api_paths() -> list[str]:
+    paths = ["/api/municipalities?limit=200"]
+    for plan in Plan.objects.select_related("municipality"):
+        code, slug = plan.municipality.code, plan.slug
+        paths.append(f"/api/municipalities/{code}/plans?limit=200")
+        paths += [f"/api/plans/{code}/{slug}{tail}" for tail in (
+            "", "/elements?limit=200", "/initiatives?limit=200", "/statements?limit=200",
+            "/indicators?limit=200", "/cycles?limit=200")]
+        paths += [f"/api/plans/{code}/{slug}/cycles/{c.pk}" for c in plan.cycles.all()]
+    return paths
+
+
+def plant(world: World) -> None:
+    world.draft.title = f"素案 {MARKERS['draft']}"
+    world.draft.save()
+    PlanElementFactory.create(plan=world.draft, title=MARKERS["draft"])
+    world.other_draft.title = f"他市の素案 {MARKERS['other_city']}"
+    world.other_draft.save()
+    review = build_review(world)  # 入力中: not published
+    entry = review.entry(review.watch, review.dept)
+    actions.save_entry(by=world.sato, entry=entry,
+                       data={"progress": MARKERS["unpublished_cycle"]},
+                       expected_version=entry.version)
+    Opinion.objects.create(cycle=review.cycle, author=world.takahashi, author_label="委員の高橋",
+                           text=MARKERS["opinion"])
+    data = (f"番号,地区,{MARKERS['question']}\r\n1,東,{MARKERS['microdata']}\r\n"
+            + "".join(f"{n},西,1\r\n" for n in range(2, 40))).encode("utf-8-sig")
+    parsed = parse_survey(data, "s.csv")
+    survey_actions.import_round(by=world.sato, municipality=world.home,
+                                info=survey_actions.RoundInfo(name="漏えい確認の調査", year=2023),
+                                parsed=parsed, plans=[world.published])
+
+
+def test_no_marker_reaches_the_public_site_its_open_data_or_the_api(world: World):
+    plant(world)
+    anonymous = Client()
+    pages = crawl(anonymous, ["/"])
+    pages.update(crawl(anonymous, api_paths(), limit=1000))
+    kinds = {url.split("?")[0].rsplit("/", 2)[-2] for url in pages}
+    assert len(pages) > 200 and {"indicators", "challenges", "export"} & kinds
+    assert any(u.endswith("?export=csv") for u in pages)
+    assert any(u.endswith("plan.json") for u in pages)
+    assert any(u.endswith("workbook.xlsx") for u in pages)
+    leaks = {name: [u for u, text in pages.items() if marker in text]
+             for name, marker in MARKERS.items()}
+    assert leaks == {name: [] for name in MARKERS}
+
+
+def test_the_markers_are_there_for_those_who_may_see_them(world: World):
+    """The control: the same crawl as ささえ市's 事務局 finds what the public must not."""
+    plant(world)
+    sato = Client()
+    sato.force_login(world.sato)
+    pages = crawl(sato, ["/479001/"], limit=400)
+    found = {name for name, marker in MARKERS.items() if any(marker in t for t in pages.values())}
+    assert {"draft", "unpublished_cycle", "opinion", "question"} <= found
+    assert "other_city" not in found
