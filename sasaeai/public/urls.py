@@ -5,4 +5,5 @@ from sasaeai.public import views
 app_name = "public"
 urlpatterns = [
     path("<lgcode:code>/<slug:slug>/search/", views.plan_search, name="search"),
+    path("<lgcode:code>/<slug:slug>/digest/", views.plan_digest, name="digest"),
 ]

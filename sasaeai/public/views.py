@@ -1,12 +1,14 @@
-"""The public site's own pages: search across a plan."""
+"""The public site's own pages: search across a plan, and its 概要版."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from sasaeai.accounts.access import get_plan_for_user, is_member
+from sasaeai.public.digest import digest_context, digest_pdf
 from sasaeai.public.search import search_plan, terms_of
 
 MAX_QUERY = 100
@@ -23,3 +25,15 @@ def plan_search(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "count": sum(len(g.hits) for g in groups),
         "is_member": is_member(request.user, plan.municipality),
     })
+
+
+@require_GET
+def plan_digest(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    plan = get_plan_for_user(request.user, code, slug)
+    if request.GET.get("export") == "pdf":
+        response = HttpResponse(digest_pdf(plan), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{plan.title}_概要版.pdf".replace(" ", "_"))
+        return response
+    return render(request, "public/digest.html", {
+        **digest_context(plan), "is_member": is_member(request.user, plan.municipality)})

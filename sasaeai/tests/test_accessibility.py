@@ -46,6 +46,8 @@ def public_pages() -> dict[str, str]:
         "進行管理の一覧": f"{shimotsuke_cycle.plan.get_absolute_url()}cycles/",
         "評価サイクル": shimotsuke_cycle.get_absolute_url(),
         "進捗のまとめ": f"{shimotsuke_cycle.get_absolute_url()}summary/",
+        "概要版": f"{omitama.get_absolute_url()}digest/",
+        "計画内の検索": f"{kurume.get_absolute_url()}search/?q=見守り",
         "ログイン": "/accounts/login/",
     }
 
