@@ -18,10 +18,12 @@ export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
 .PHONY: run test bootstrap system-packages lint lock bench clean
 
+# The task worker (committee packets) runs beside the server and stops with it.
 run: bootstrap
 	$(BIN)/sasaeai migrate --no-input
 	$(BIN)/sasaeai demo
-	$(BIN)/sasaeai runserver $(HOST)
+	$(BIN)/sasaeai db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/sasaeai runserver $(HOST)
 
 test: bootstrap
 	$(BIN)/pytest $(PYTEST_ARGS)

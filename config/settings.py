@@ -50,10 +50,14 @@ INSTALLED_APPS = [
     "sasaeai.exchange",
     "sasaeai.api",
     "sasaeai.public",
+    "django_tasks_db",
     "ninja",
     "sasaeai.reports",
     "sasaeai.demo",
 ]
+
+# Background work (the committee packet) goes through the database; `sasaeai db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The read API: pages of 50 by default, never more than 200 rows at once.
 NINJA_PAGINATION_PER_PAGE = 50

@@ -28,5 +28,9 @@ urlpatterns = [
     # The summary page lives in progress; its exports (?export=xlsx|pdf) in reports, which may
     # import progress but not the reverse. Same URL as progress:summary, resolved here first.
     path("<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/", reports_views.summary),
+    path("<lgcode:code>/<slug:slug>/cycles/<int:pk>/packets/", reports_views.packets,
+         name="packets"),
+    path("<lgcode:code>/<slug:slug>/cycles/<int:pk>/packets/<int:version>.pdf",
+         reports_views.packet_download, name="packet_download"),
     path("<lgcode:code>/<slug:slug>/cycles/", include("sasaeai.progress.urls")),
 ]

@@ -4,6 +4,8 @@ codes, declared content types, bodies that fit their schemas, and no server erro
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
@@ -13,6 +15,18 @@ from sasaeai.accounts.models import User
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def one_connection_per_test():
+    """Called through WSGI, Django closes the database connection at the end of each request;
+    inside a test's transaction that would lose it (PostgreSQL). The test client keeps it open
+    the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 FAST = settings(max_examples=30, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
