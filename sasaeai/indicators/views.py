@@ -151,6 +151,24 @@ def indicator_csv(plan: Plan, rule: Rule, rows: list[Row], goal_of: Any,
     return response
 
 
+def figures_csv(plan: Plan, indicator: Indicator, rows: list[dict[str, str]],
+                judgement: Judgement) -> HttpResponse:
+    """One indicator's figures (the chart's table) as open data, with its judgement."""
+    from django.utils.http import content_disposition_header
+
+    from sasaeai.lib.opendata import csv_bytes
+
+    body = [[indicator.name, indicator.unit, r["role"], r["year"], r["value"], r["status"],
+             r["margin"], r["area"], judgement.label] for r in rows]
+    source = f"{plan.municipality.name}「{plan.title}」成果指標（ささえあい）"
+    response = HttpResponse(csv_bytes(["指標名", "単位", "区分", "年（度）", "値（表記どおり）", "状態",
+                                       "誤差・信頼区間", "圏域", "判定"], body, source=source),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{indicator.name[:40]}.csv".replace(" ", "_"))
+    return response
+
+
 @require_GET
 def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, code, slug)
@@ -163,6 +181,9 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
     override = next((o for o in indicator.overrides.all() if o.year == year), None)
     secretariat = is_secretariat(request.user, plan.municipality)
     from sasaeai.indicators import charts  # matplotlib is only needed here
+
+    if request.GET.get("export") == "csv":
+        return figures_csv(plan, indicator, charts.chart_table(indicator), judgement)
 
     return render(request, "indicators/indicator_detail.html", {
         "plan": plan, "municipality": plan.municipality, "indicator": indicator,

@@ -46,3 +46,24 @@ def test_it_lets_a_secretariat_log_in_and_see_a_plan_the_public_cannot(live_serv
     expect(page.get_by_text("この計画は「策定済」です")).to_be_visible()
     page.get_by_role("button", name="ログアウト").click()
     expect(page.get_by_role("link", name="職員ログイン")).to_be_visible()
+
+
+def test_a_resident_reads_how_the_disaster_drill_indicator_is_doing_and_downloads_it(
+        live_server, omitama, page, tmp_path):
+    page.goto(live_server.url)
+    page.get_by_role("link", name="第3次小美玉市地域福祉計画").click()
+    page.get_by_role("link", name="成果指標").click()
+    page.get_by_role("link", name="地域の防災訓練に参加していると回答した割合").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "地域の防災訓練に参加していると回答した割合")
+    expect(page.locator(".judgement-line")).to_contain_text("横ばい")
+    chart = page.get_by_role("img", name="地域の防災訓練に参加していると回答した割合")
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("table").filter(has_text="基準値")).to_contain_text("9.0%")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="この指標の値をCSVでダウンロード（オープンデータ）").click()
+    path = tmp_path / "drill.csv"
+    info.value.save_as(path)
+    text = path.read_bytes().decode("utf-8-sig")
+    assert "地域の防災訓練に参加していると回答した割合" in text and "9.0%" in text
+    assert "CC BY 4.0" in text
