@@ -77,3 +77,25 @@ def summary_pdf(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool,
         "opinions": opinions,
     })
     return HTML(string=html).write_pdf()
+
+
+def summary_csv(cycle: Cycle, groups: list[SummaryGroup]) -> bytes:
+    """The 進捗のまとめ as open data: one row per 取組 × organization, as on the screen."""
+    from sasaeai.lib.opendata import csv_bytes
+
+    rows = []
+    for group in groups:
+        goal = (f"{group.goal.level_label}{group.goal.number_label} {group.goal.title}"
+                if group.goal is not None else "")
+        for row in group.rows:
+            for e in row.entries:
+                rows.append([goal, f"{row.subject.number_label} {row.subject.title}".strip(),
+                             e.organization.label, e.progress, e.issues,
+                             e.get_direction_display() if e.direction else "", e.direction_text,
+                             e.self_rating_verbatim or e.self_rating,
+                             e.committee_rating_verbatim or e.committee_rating])
+    header = ["基本目標", "取組", "主体", "進捗状況", "課題", "今後の方向性", "今後の方向性（内容）",
+              "自己評価", "委員会評価"]
+    plan = cycle.plan
+    return csv_bytes(header, rows, source=f"{plan.municipality.name}「{plan.title}」"
+                                          f"{cycle.display_title} 進捗のまとめ（ささえあい）")

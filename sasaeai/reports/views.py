@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sasaeai.progress import views as progress_views
-from sasaeai.reports.summary import summary_pdf, summary_xlsx
+from sasaeai.reports.summary import summary_csv, summary_pdf, summary_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,12 +25,14 @@ def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     """The 進捗のまとめ page; `?export=xlsx` or `?export=pdf` gives the same rows as a file."""
     export = request.GET.get("export")
-    if export not in {"xlsx", "pdf"}:
+    if export not in {"xlsx", "pdf", "csv"}:
         return progress_views.summary(request, code, slug, pk)
     cycle, _standing = progress_views.get_summary_cycle(request, code, slug, pk)
     groups = progress_views.summary_groups(cycle)
     has_ratings = cycle.rating_scale is not None
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
+    if export == "csv":
+        return download(summary_csv(cycle, groups), "text/csv; charset=utf-8", f"{name}.csv")
     if export == "xlsx":
         return download(summary_xlsx(cycle, groups, has_ratings=has_ratings), XLSX,
                         f"{name}.xlsx")

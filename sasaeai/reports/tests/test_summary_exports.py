@@ -58,3 +58,22 @@ def test_it_refuses_exports_to_whoever_may_not_read_the_summary():
     url = reverse("progress:summary", args=["402036", plan.slug, cycle.pk])
     for export in ("xlsx", "pdf"):
         assert Client().get(url + f"?export={export}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_published_summary_has_a_csv_twin_for_anyone():
+    import csv
+    import io
+
+    from django.test import Client
+
+    from sasaeai.progress.models import Cycle
+
+    cycle = Cycle.objects.select_related("plan__municipality").get(
+        plan__municipality__code="092169", status="published")
+    response = Client().get(f"{cycle.get_absolute_url()}summary/", {"export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["基本目標", "取組", "主体"] and rows[0][-1] == "ライセンス"
+    assert {r[2] for r in rows[1:]} == {"下野市", "社協"}
+    assert len(rows) > 20
