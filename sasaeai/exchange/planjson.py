@@ -193,8 +193,13 @@ def export_plan(plan: Plan, *, public: bool = False, cycles: bool = True) -> dic
     org_keys, area_keys = Keys("O"), Keys("R")
     element_keys, initiative_keys, actor_keys = Keys("E"), Keys("I"), Keys("A")
     statement_keys, entry_keys = Keys("S"), Keys("N")
-    doc: dict[str, Any] = {
-        "format": FORMAT, "version": VERSION,
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    if public:
+        # The open-data twin names who publishes it and under which licence.
+        from sasaeai.lib.opendata import LICENCE
+
+        doc.update(publisher=f"{municipality.name}（ささえあいで公開）", licence=LICENCE)
+    doc |= {
         "municipality": {"code": municipality.code, "name": municipality.name,
                          "prefecture": municipality.prefecture},
     }

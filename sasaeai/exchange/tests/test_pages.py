@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sasaeai.exchange import workbook
+from sasaeai.exchange.planimport import check_document
 from sasaeai.exchange.planjson import export_plan
 from sasaeai.exchange.tests.test_planupdate import edited, omitama
 from sasaeai.plans.models import Plan
@@ -29,6 +30,8 @@ def test_anyone_who_may_see_a_plan_downloads_its_public_file(world: World):
     url = reverse("exchange:plan_json", args=["479001", "dai3ji"])
     public = json.loads(Client().get(url).content)
     assert public["format"] == "sasaeai-plan" and public["cycles"] == []
+    assert public["licence"].startswith("CC BY 4.0") and public["publisher"].startswith("ささえ市")
+    assert check_document(public) == []
     full = json.loads(client_for(world.sato).get(url).content)
     assert [c["fiscal_year"] for c in full["cycles"]] == [review.cycle.fiscal_year]
     assert json.loads(client_for(world.tanaka).get(url).content)["cycles"] == []
