@@ -133,6 +133,9 @@ def plan_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 def element_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     element = get_element_for_user(request.user, code, slug, pk)
     plan = element.plan
+    if request.GET.get("export") == "csv":
+        return statements_csv(plan, f"{element.level_label}{element.number_label} {element.title}",
+                              list(statement_queryset().filter(element=element)))
     return render(
         request,
         "plans/element_detail.html",
@@ -156,6 +159,9 @@ def initiative_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Ht
     plan = initiative.plan
     home = initiative.element
     home.plan = plan
+    if request.GET.get("export") == "csv":
+        return statements_csv(plan, f"{initiative.number_label} {initiative.title}",
+                              list(statement_queryset().filter(initiative=initiative)))
     return render(
         request,
         "plans/initiative_detail.html",
@@ -227,4 +233,20 @@ def challenges_csv(plan: Plan, challenges: list[Challenge]) -> HttpResponse:
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"{plan.title}_課題.csv".replace(" ", "_"))
+    return response
+
+
+def statements_csv(plan: Plan, subject: str, statements: list[ActorStatement]) -> HttpResponse:
+    """What each actor does for one element or initiative, as open data."""
+    from django.utils.http import content_disposition_header
+
+    from sasaeai.lib.opendata import csv_bytes
+
+    rows = [[subject, block.actor.label, block.actor.get_sphere_display(), s.text, s.detail]
+            for block in actor_blocks(statements) for s in block.statements]
+    source = f"{plan.municipality.name}「{plan.title}」（ささえあい）"
+    response = HttpResponse(csv_bytes(["項目・取組", "主体", "自助・共助・公助", "内容", "補足"], rows,
+                                      source=source), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{subject[:40]}_主体ごとの取組.csv".replace(" ", "_"))
     return response

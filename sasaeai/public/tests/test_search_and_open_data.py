@@ -75,3 +75,15 @@ def test_the_challenges_have_a_csv_twin_and_formula_like_text_stays_text(world: 
     kurume = rows_of(Client().get(reverse("plans:challenges", args=["402036", "jiki"]),
                                   {"export": "csv"}).content)
     assert len({r[1] for r in kurume[1:]}) == 8  # the 8 課題, one row per piece of evidence
+
+
+def test_what_each_actor_does_has_a_csv_twin_on_initiative_pages():
+    from sasaeai.plans.models import Initiative
+
+    initiative = Initiative.objects.filter(plan__municipality__code="402036",
+                                           plan__slug="jiki").order_by("order", "id").first()
+    assert initiative is not None
+    rows = rows_of(Client().get(initiative.get_absolute_url(), {"export": "csv"}).content)
+    assert rows[0][:3] == ["項目・取組", "主体", "自助・共助・公助"]
+    assert {r[1] for r in rows[1:]} >= {"地域住民等ができること"}
+    assert all(r[0].endswith(initiative.title) for r in rows[1:])
