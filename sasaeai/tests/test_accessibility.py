@@ -28,6 +28,8 @@ def public_pages() -> dict[str, str]:
     shimotsuke_cycle = Cycle.objects.filter(plan__municipality__code="092169",
                                             status=Cycle.Status.PUBLISHED).first()
     assert shimotsuke_cycle is not None
+    entry = shimotsuke_cycle.entries.order_by("id").first()
+    assert entry is not None
     element = omitama.elements.filter(parent__isnull=False).first()
     assert element is not None
     initiative = Initiative.objects.filter(plan=kurume).first()
@@ -46,6 +48,7 @@ def public_pages() -> dict[str, str]:
         "進行管理の一覧": f"{shimotsuke_cycle.plan.get_absolute_url()}cycles/",
         "評価サイクル": shimotsuke_cycle.get_absolute_url(),
         "進捗のまとめ": f"{shimotsuke_cycle.get_absolute_url()}summary/",
+        "進捗の報告": f"{shimotsuke_cycle.get_absolute_url()}entries/{entry.pk}/",
         "概要版": f"{omitama.get_absolute_url()}digest/",
         "計画内の検索": f"{kurume.get_absolute_url()}search/?q=見守り",
         "ログイン": "/accounts/login/",
