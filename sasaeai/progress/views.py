@@ -59,6 +59,21 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     cycles = [c for c in plan.cycles.all() if standing.can_view_cycle(c)]
     for c in cycles:
         c.plan = plan
+    if request.GET.get("export") == "csv":
+        from django.utils.http import content_disposition_header
+
+        from sasaeai.lib.opendata import csv_bytes
+
+        rows = [[c.display_title, c.fiscal_year or "", c.get_kind_display(),
+                 c.entries_due or "", c.committee_meeting or "", c.get_status_display()]
+                for c in cycles]
+        response = HttpResponse(csv_bytes(
+            ["評価", "年度（西暦の開始年）", "種類", "入力期限", "委員会", "状態"], rows,
+            source=f"{plan.municipality.name}「{plan.title}」進行管理（ささえあい）"),
+            content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"{plan.title}_進行管理.csv".replace(" ", "_"))
+        return response
     return render(request, "progress/cycle_list.html", {
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
         "standing": standing, "is_member": standing.member,

@@ -13,7 +13,7 @@ from sasaeai.accounts.access import (
     plans_for_user,
 )
 from sasaeai.plans.models import Plan
-from sasaeai.tenancy.models import Area, Organization
+from sasaeai.tenancy.models import Area, Municipality, Organization
 
 
 @require_GET
@@ -56,6 +56,8 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("predecessor")
         .order_by("-start_fy", "title")
     )
+    if request.GET.get("export") == "csv":
+        return plans_csv(muni, list(plans))
     organizations = list(Organization.objects.filter(municipality=muni))
     areas = list(Area.objects.filter(municipality=muni))
     return render(
@@ -74,3 +76,19 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
             "draft_statuses": [Plan.Status.DRAFT, Plan.Status.ADOPTED],
         },
     )
+
+
+def plans_csv(muni: Municipality, plans: list[Plan]) -> HttpResponse:
+    """The municipality's plans the reader may see, as open data."""
+    from django.utils.http import content_disposition_header
+
+    from sasaeai.lib.opendata import csv_bytes
+
+    rows = [[p.title, p.get_kind_display(), p.generation, p.start_fy or "", p.end_fy or "",
+             p.period_label, "・".join(o.name for o in p.owners.all()), p.get_status_display(),
+             p.predecessor.title if p.predecessor else ""] for p in plans]
+    response = HttpResponse(csv_bytes(
+        ["計画名", "種類", "期・次", "開始年度", "終了年度", "計画期間", "策定主体", "状態", "前計画"], rows,
+        source=f"{muni.name}（ささえあい）"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"{muni.name}_計画.csv")
+    return response

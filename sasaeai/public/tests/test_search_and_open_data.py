@@ -87,3 +87,21 @@ def test_what_each_actor_does_has_a_csv_twin_on_initiative_pages():
     assert rows[0][:3] == ["項目・取組", "主体", "自助・共助・公助"]
     assert {r[1] for r in rows[1:]} >= {"地域住民等ができること"}
     assert all(r[0].endswith(initiative.title) for r in rows[1:])
+
+
+def test_the_plan_list_and_the_cycle_list_have_csv_twins_showing_only_what_is_public(world):
+    plans = rows_of(Client().get(reverse("tenancy:municipality", args=["479001"]),
+                                 {"export": "csv"}).content)
+    assert [r[0] for r in plans[1:]] == ["第3次ささえ市地域福祉計画"]  # not the draft
+    build_review(world)
+    cycles = rows_of(Client().get(reverse("progress:cycles", args=["479001", "dai3ji"]),
+                                  {"export": "csv"}).content)
+    assert cycles[1:] == []  # 入力中 is not public
+    sato = Client()
+    sato.force_login(world.sato)
+    mine = rows_of(sato.get(reverse("progress:cycles", args=["479001", "dai3ji"]),
+                            {"export": "csv"}).content)
+    assert [r[5] for r in mine[1:]] == ["入力中"]
+    shimotsuke = rows_of(Client().get(reverse("progress:cycles", args=["092169", "dai2ki"]),
+                                      {"export": "csv"}).content)
+    assert [r[5] for r in shimotsuke[1:]] == ["公開"]
