@@ -67,3 +67,31 @@ def test_a_resident_reads_how_the_disaster_drill_indicator_is_doing_and_download
     text = path.read_bytes().decode("utf-8-sig")
     assert "地域の防災訓練に参加していると回答した割合" in text and "9.0%" in text
     assert "CC BY 4.0" in text
+
+
+def test_a_resident_using_only_the_keyboard_reaches_the_indicators_and_folds_the_tree(
+        live_server, omitama, page):
+    page.goto(live_server.url + "/082368/dai3ji/")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("本文へ移動")  # the skip link comes first
+
+    def tab_to(name: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if (page.evaluate("document.activeElement.textContent") or "").strip() == name:
+                return
+        raise AssertionError(f"「{name}」にTabで届きません")
+
+    toggle = "1 地域で共に支えあう あたたかな心づくりの下位の項目・取組（3件）"
+    tab_to(toggle)
+    details = page.locator("li.node.depth-0 > details").first
+    assert details.get_attribute("open") is not None
+    page.keyboard.press("Enter")
+    assert details.get_attribute("open") is None
+    page.keyboard.press("Enter")
+    assert details.get_attribute("open") is not None
+    page.goto(live_server.url + "/082368/dai3ji/")
+    tab_to("成果指標")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/indicators/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("成果指標")
