@@ -170,6 +170,25 @@ def dashboard(cycle: Cycle, entries: list[Entry]) -> list[OrgProgress]:
     return sorted(rows, key=lambda r: (r.done == r.total, r.name))
 
 
+def entries_csv(cycle: Cycle, entries: list[Entry]) -> HttpResponse:
+    """The cycle's reports the reader may see, one row each, as open data."""
+    from django.utils.http import content_disposition_header
+
+    from sasaeai.lib.opendata import csv_bytes
+
+    rows = [[f"{e.subject.number_label} {e.subject.title}".strip() if e.subject else "",
+             e.organization.label, e.get_status_display(), e.self_rating_verbatim or e.self_rating,
+             e.committee_rating_verbatim or e.committee_rating] for e in entries]
+    plan = cycle.plan
+    response = HttpResponse(csv_bytes(
+        ["取組", "組織", "状態", "自己評価", "委員会評価"], rows,
+        source=f"{plan.municipality.name}「{plan.title}」{cycle.display_title}（ささえあい）"),
+        content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"{plan.title}_{cycle.display_title}_報告.csv".replace(" ", "_"))
+    return response
+
+
 @require_GET
 def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
@@ -180,6 +199,8 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
     for entry in entries:
         entry.cycle = cycle
     visible = [e for e in entries if standing.can_view_entry(e, cycle)]
+    if request.GET.get("export") == "csv":
+        return entries_csv(cycle, visible)
     mine = [e for e in visible if e.organization_id in standing.staff_orgs]
     return render(request, "progress/cycle_detail.html", {
         **base_context(request, cycle, standing),

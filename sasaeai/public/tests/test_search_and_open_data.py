@@ -105,3 +105,12 @@ def test_the_plan_list_and_the_cycle_list_have_csv_twins_showing_only_what_is_pu
     shimotsuke = rows_of(Client().get(reverse("progress:cycles", args=["092169", "dai2ki"]),
                                       {"export": "csv"}).content)
     assert [r[5] for r in shimotsuke[1:]] == ["公開"]
+
+
+def test_a_published_cycle_lists_its_reports_as_csv():
+    from sasaeai.progress.models import Cycle
+
+    cycle = Cycle.objects.get(plan__municipality__code="092169", status="published")
+    rows = rows_of(Client().get(cycle.get_absolute_url(), {"export": "csv"}).content)
+    assert rows[0][:3] == ["取組", "組織", "状態"]
+    assert len(rows) > 20 and {r[1] for r in rows[1:]} == {"下野市", "社協"}
