@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sasaeai.exchange",
     "sasaeai.api",
     "sasaeai.public",
+    "sasaeai.backup",
     "django_tasks_db",
     "ninja",
     "sasaeai.reports",
