@@ -31,3 +31,36 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"
             return response
         return self.get_response(request)
+
+
+class StaffSessionMiddleware:
+    """What a signed-in member sees is theirs: never stored by a browser or proxy cache
+    (`Cache-Control: private, no-store`). And a session ends after SASAEAI_SESSION_ABSOLUTE
+    seconds from sign-in however active it is (the idle limit is SESSION_COOKIE_AGE, renewed on
+    each request)."""
+
+    KEY = "sasaeai_signed_in_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(self.KEY)
+            now = int(time.time())
+            if started is None:
+                request.session[self.KEY] = now
+            elif now - int(started) > settings.SASAEAI_SESSION_ABSOLUTE:
+                logout(request)
+                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+        response = self.get_response(request)
+        if user is not None and user.is_authenticated and not response.has_header(
+                "Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response
