@@ -13,8 +13,11 @@ the installation's own and never part of a backup.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -84,9 +87,30 @@ def querysets(municipality: Any = None) -> Iterator[models.QuerySet[Any]]:
         yield rows.order_by("pk")
 
 
+def _plain(value: Any) -> Any:
+    """Field values as JSON without loss: times keep their microseconds (Django's JSON encoder
+    cuts them to milliseconds, which a restore could not give back), decimals their digits."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _records(rows: models.QuerySet[Any]) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = json.loads(serializers.serialize(
-        "json", rows, use_natural_foreign_keys=True))
+    data: list[dict[str, Any]] = [
+        _plain(record) for record in serializers.serialize(
+            "python", rows, use_natural_foreign_keys=True)]
+    for record in data:
+        # Many-to-many keys in a stable order: databases return them in any order.
+        model = apps.get_model(record["model"])
+        for field in model._meta.many_to_many:
+            if isinstance(record["fields"].get(field.name), list):
+                record["fields"][field.name].sort(key=lambda v: json.dumps(v, default=str))
     return data
 
 

@@ -94,3 +94,19 @@ def test_sqlite_and_postgresql_backups_cross_over_unchanged(tmp_path):
     finally:
         for name in names:
             subprocess.run(["dropdb", "--if-exists", name], env=os.environ | pg, check=False)
+
+
+@pytest.mark.django_db
+def test_times_keep_their_microseconds_and_many_to_many_keys_their_order(world):
+    """Django's JSON encoder cuts times to milliseconds: a time 0.0005 s past the second would
+    come back as a different text, and the restore's hash check would (rightly) refuse it."""
+    import datetime
+
+    from sasaeai.backup.backup import _records
+    from sasaeai.plans.models import Plan
+
+    moment = datetime.datetime(2026, 4, 1, 9, 0, 0, 500, tzinfo=datetime.UTC)
+    Plan.objects.filter(pk=world.published.pk).update(updated_at=moment)
+    [record] = _records(Plan.objects.filter(pk=world.published.pk))
+    assert record["fields"]["updated_at"] == "2026-04-01T09:00:00.000500+00:00"
+    assert record["fields"]["owners"] == sorted(record["fields"]["owners"])
