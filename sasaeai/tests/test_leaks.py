@@ -41,7 +41,9 @@ def text_of(response) -> str:
     return body
 
 
-def crawl(client: Client, starts: list[str], limit: int = 3000) -> dict[str, str]:
+def crawl(client: Client, starts: list[str], limit: int = 3000,
+          kinds: dict[str, str] | None = None) -> dict[str, str]:
+    """Every page reachable by links from `starts` (text of each; `kinds` gets content types)."""
     seen: dict[str, str] = {}
     queue = deque(starts)
     while queue and len(seen) < limit:
@@ -50,6 +52,8 @@ def crawl(client: Client, starts: list[str], limit: int = 3000) -> dict[str, str
             continue
         response = client.get(url)
         seen[url] = text_of(response) if response.status_code == 200 else ""
+        if kinds is not None:
+            kinds[url] = response.get("Content-Type", "")
         if "text/html" in response.get("Content-Type", ""):
             for href in HREF.findall(seen[url]):
                 target = urljoin(url, href.replace("&amp;", "&"))
