@@ -25,8 +25,8 @@ from sasaeai.accounts.access import (
     plans_for_user,
 )
 from sasaeai.accounts.actions import user_for_key
-from sasaeai.indicators.judgement import Rule
-from sasaeai.indicators.models import Indicator, JudgementRule
+from sasaeai.indicators.models import Indicator
+from sasaeai.indicators.views import rule_for
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
 from sasaeai.progress.access import Standing
 from sasaeai.progress.models import Cycle, Entry, Opinion
@@ -302,8 +302,7 @@ def plan_statements(request: HttpRequest, code: str, slug: str) -> Any:
 @paginate(Paged)
 def plan_indicators(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
-    found = JudgementRule.objects.filter(plan=plan).first()
-    rule = found.as_rule() if found else Rule()
+    rule = rule_for(plan)
     out = []
     for i in Indicator.objects.for_plan(plan).with_figures().order_by("order", "id"):
         judgement = i.judge(rule=rule)

@@ -117,9 +117,7 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 def indicator_csv(plan: Plan, rule: Rule, rows: list[Row], goal_of: Any,
                   year: int | None) -> HttpResponse:
     """The indicator table as open data: the same rows and judgements as the page."""
-    from django.utils.http import content_disposition_header
-
-    from sasaeai.lib.opendata import csv_bytes
+    from sasaeai.lib.opendata import csv_response
 
     def figure(o: Any) -> tuple[str, str, str]:
         if o is None:
@@ -144,29 +142,20 @@ def indicator_csv(plan: Plan, rule: Rule, rows: list[Row], goal_of: Any,
               "現状値（表記）", "現状値", "現状値の年", "目標値（表記）", "目標値", "目標値の年", "判定",
               "判定の説明", "指標の出典"]
     source = f"{plan.municipality.name}「{plan.title}」成果指標（ささえあい）"
-    response = HttpResponse(csv_bytes(header, body, source=source),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{plan.title}_成果指標.csv".replace(" ", "_"))
-    return response
+    return csv_response(f"{plan.title}_成果指標.csv", header, body, source=source)
 
 
 def figures_csv(plan: Plan, indicator: Indicator, rows: list[dict[str, str]],
                 judgement: Judgement) -> HttpResponse:
     """One indicator's figures (the chart's table) as open data, with its judgement."""
-    from django.utils.http import content_disposition_header
-
-    from sasaeai.lib.opendata import csv_bytes
+    from sasaeai.lib.opendata import csv_response
 
     body = [[indicator.name, indicator.unit, r["role"], r["year"], r["value"], r["status"],
              r["margin"], r["area"], judgement.label] for r in rows]
     source = f"{plan.municipality.name}「{plan.title}」成果指標（ささえあい）"
-    response = HttpResponse(csv_bytes(["指標名", "単位", "区分", "年（度）", "値（表記どおり）", "状態",
-                                       "誤差・信頼区間", "圏域", "判定"], body, source=source),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{indicator.name[:40]}.csv".replace(" ", "_"))
-    return response
+    return csv_response(f"{indicator.name[:40]}.csv",
+                        ["指標名", "単位", "区分", "年（度）", "値（表記どおり）", "状態", "誤差・信頼区間",
+                         "圏域", "判定"], body, source=source)
 
 
 @require_GET

@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sasaeai.lib.spreadsheets import looks_like_formula, safe_text
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 LICENCE = "CC BY 4.0（出典を記載すれば、複製・加工・再配布できます）"
 SOURCE_COLUMNS = ("出典", "ライセンス")
@@ -31,3 +34,16 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, source: s
     for row in rows:
         writer.writerow([*(cell(v) for v in row), source, licence])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                 source: str) -> HttpResponse:
+    """A CSV download of a page's table (spaces in the file name become underscores)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(csv_bytes(header, rows, source=source),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, filename.replace(" ", "_"))
+    return response

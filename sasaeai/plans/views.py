@@ -215,9 +215,7 @@ def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse
 
 def challenges_csv(plan: Plan, challenges: list[Challenge]) -> HttpResponse:
     """課題, their evidence and the initiatives that answer them, one row per piece of evidence."""
-    from django.utils.http import content_disposition_header
-
-    from sasaeai.lib.opendata import csv_bytes
+    from sasaeai.lib.opendata import csv_response
 
     rows = []
     for c in challenges:
@@ -229,24 +227,15 @@ def challenges_csv(plan: Plan, challenges: list[Challenge]) -> HttpResponse:
                          e.get_kind_display() if e else "", e.text if e else "", answered])
     header = ["番号", "課題", "説明", "根拠の種類", "根拠", "対応する取組・項目"]
     source = f"{plan.municipality.name}「{plan.title}」課題と取組（ささえあい）"
-    response = HttpResponse(csv_bytes(header, rows, source=source),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{plan.title}_課題.csv".replace(" ", "_"))
-    return response
+    return csv_response(f"{plan.title}_課題.csv", header, rows, source=source)
 
 
 def statements_csv(plan: Plan, subject: str, statements: list[ActorStatement]) -> HttpResponse:
     """What each actor does for one element or initiative, as open data."""
-    from django.utils.http import content_disposition_header
-
-    from sasaeai.lib.opendata import csv_bytes
+    from sasaeai.lib.opendata import csv_response
 
     rows = [[subject, block.actor.label, block.actor.get_sphere_display(), s.text, s.detail]
             for block in actor_blocks(statements) for s in block.statements]
     source = f"{plan.municipality.name}「{plan.title}」（ささえあい）"
-    response = HttpResponse(csv_bytes(["項目・取組", "主体", "自助・共助・公助", "内容", "補足"], rows,
-                                      source=source), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{subject[:40]}_主体ごとの取組.csv".replace(" ", "_"))
-    return response
+    return csv_response(f"{subject[:40]}_主体ごとの取組.csv",
+                        ["項目・取組", "主体", "自助・共助・公助", "内容", "補足"], rows, source=source)

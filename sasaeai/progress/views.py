@@ -60,20 +60,14 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     for c in cycles:
         c.plan = plan
     if request.GET.get("export") == "csv":
-        from django.utils.http import content_disposition_header
-
-        from sasaeai.lib.opendata import csv_bytes
+        from sasaeai.lib.opendata import csv_response
 
         rows = [[c.display_title, c.fiscal_year or "", c.get_kind_display(),
                  c.entries_due or "", c.committee_meeting or "", c.get_status_display()]
                 for c in cycles]
-        response = HttpResponse(csv_bytes(
-            ["評価", "年度（西暦の開始年）", "種類", "入力期限", "委員会", "状態"], rows,
-            source=f"{plan.municipality.name}「{plan.title}」進行管理（ささえあい）"),
-            content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"{plan.title}_進行管理.csv".replace(" ", "_"))
-        return response
+        return csv_response(
+            f"{plan.title}_進行管理.csv", ["評価", "年度（西暦の開始年）", "種類", "入力期限", "委員会", "状態"],
+            rows, source=f"{plan.municipality.name}「{plan.title}」進行管理（ささえあい）")
     return render(request, "progress/cycle_list.html", {
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
         "standing": standing, "is_member": standing.member,
@@ -172,21 +166,16 @@ def dashboard(cycle: Cycle, entries: list[Entry]) -> list[OrgProgress]:
 
 def entries_csv(cycle: Cycle, entries: list[Entry]) -> HttpResponse:
     """The cycle's reports the reader may see, one row each, as open data."""
-    from django.utils.http import content_disposition_header
-
-    from sasaeai.lib.opendata import csv_bytes
+    from sasaeai.lib.opendata import csv_response
 
     rows = [[f"{e.subject.number_label} {e.subject.title}".strip() if e.subject else "",
              e.organization.label, e.get_status_display(), e.self_rating_verbatim or e.self_rating,
              e.committee_rating_verbatim or e.committee_rating] for e in entries]
     plan = cycle.plan
-    response = HttpResponse(csv_bytes(
+    return csv_response(
+        f"{plan.title}_{cycle.display_title}_報告.csv",
         ["取組", "組織", "状態", "自己評価", "委員会評価"], rows,
-        source=f"{plan.municipality.name}「{plan.title}」{cycle.display_title}（ささえあい）"),
-        content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{plan.title}_{cycle.display_title}_報告.csv".replace(" ", "_"))
-    return response
+        source=f"{plan.municipality.name}「{plan.title}」{cycle.display_title}（ささえあい）")
 
 
 @require_GET

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from sasaeai.indicators.judgement import Rule
-from sasaeai.indicators.models import Indicator, JudgementRule
+from sasaeai.indicators.models import Indicator
+from sasaeai.indicators.views import rule_for
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
 
 
@@ -33,8 +33,7 @@ def digest_context(plan: Plan) -> dict[str, Any]:
     statements = list(ActorStatement.objects.filter(
         plan=plan, element__isnull=True, initiative__isnull=True).select_related("actor")
         .order_by("actor__order", "actor_id", "order", "id"))
-    found = JudgementRule.objects.filter(plan=plan).first()
-    rule = found.as_rule() if found else Rule()
+    rule = rule_for(plan)
     indicators = [(i, i.judge(rule=rule)) for i in
                   Indicator.objects.for_plan(plan).with_figures().order_by("order", "id")]
     return {"plan": plan, "municipality": plan.municipality, "goals": goals,

@@ -18,8 +18,9 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from sasaeai.indicators.judgement import ORDER, Judgement, Rule
-from sasaeai.indicators.models import Indicator, JudgementRule
+from sasaeai.indicators.judgement import ORDER, Judgement
+from sasaeai.indicators.models import Indicator
+from sasaeai.indicators.views import goal_finder, rule_for
 from sasaeai.progress.models import Cycle
 from sasaeai.progress.views import summary_groups
 
@@ -55,15 +56,8 @@ def packet_context(cycle: Cycle, report: Report | None = None) -> dict[str, Any]
 
     plan = cycle.plan
     say = report or (lambda _p, _m: None)
-    found = JudgementRule.objects.filter(plan=plan).first()
-    rule = found.as_rule() if found else Rule()
-    elements = {e.pk: e for e in plan.elements.all()}
-
-    def goal_of(element_id: int | None) -> Any:
-        node = elements.get(element_id) if element_id else None
-        while node is not None and node.parent_id is not None:
-            node = elements.get(node.parent_id)
-        return node
+    rule = rule_for(plan)
+    goal_of = goal_finder(plan)
 
     indicators = list(Indicator.objects.for_plan(plan).with_figures().order_by("order", "id"))
     say(10, "成果指標を判定しています")
@@ -74,8 +68,8 @@ def packet_context(cycle: Cycle, report: Report | None = None) -> dict[str, Any]
     sections = []
     for group in summary_groups(cycle):
         goal_pk = group.goal.pk if group.goal is not None else None
-        mine = [m for m in measured if (goal_of(m.indicator.element_id).pk
-                                        if goal_of(m.indicator.element_id) else None) == goal_pk]
+        mine = [m for m in measured
+                if getattr(goal_of(m.indicator), "pk", None) == goal_pk]
         counts = Counter(m.judgement.category for m in mine)
         section = GoalSection(group.goal, group.rows, mine,
                               [(rule.labels[c], c.value, counts.get(c, 0)) for c in ORDER])

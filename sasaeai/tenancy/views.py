@@ -80,15 +80,12 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
 
 def plans_csv(muni: Municipality, plans: list[Plan]) -> HttpResponse:
     """The municipality's plans the reader may see, as open data."""
-    from django.utils.http import content_disposition_header
-
-    from sasaeai.lib.opendata import csv_bytes
+    from sasaeai.lib.opendata import csv_response
 
     rows = [[p.title, p.get_kind_display(), p.generation, p.start_fy or "", p.end_fy or "",
              p.period_label, "・".join(o.name for o in p.owners.all()), p.get_status_display(),
              p.predecessor.title if p.predecessor else ""] for p in plans]
-    response = HttpResponse(csv_bytes(
+    return csv_response(
+        f"{muni.name}_計画.csv",
         ["計画名", "種類", "期・次", "開始年度", "終了年度", "計画期間", "策定主体", "状態", "前計画"], rows,
-        source=f"{muni.name}（ささえあい）"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"{muni.name}_計画.csv")
-    return response
+        source=f"{muni.name}（ささえあい）")
