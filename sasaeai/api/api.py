@@ -25,6 +25,7 @@ from sasaeai.accounts.access import (
     plans_for_user,
 )
 from sasaeai.accounts.actions import user_for_key
+from sasaeai.audit import security
 from sasaeai.indicators.models import Indicator
 from sasaeai.indicators.views import rule_for
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
@@ -373,6 +374,7 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, exc: AuthenticationError) -> Any:
+    security.logger.warning("拒否 401 %s %s: APIキーが正しくないか無効", request.method, request.path)
     return api.create_response(
         request, {"detail": "APIキーが正しくないか、無効にされています。"}, status=401)
 
@@ -388,4 +390,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> Any:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> Any:
+    holder = getattr(request, "auth", None) or getattr(request, "user", None)
+    security.logger.info("拒否または不存在 404 %s %s by %s", request.method, request.path,
+                         security.who(holder))
     return api.create_response(request, {"detail": "見つかりません。"}, status=404)

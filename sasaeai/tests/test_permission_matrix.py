@@ -1,0 +1,843 @@
+"""The permission matrix: every route and method × every persona × every object relation.
+
+Generated from the route inventory (`test_routes.ROUTES`): each route names what its URL points at
+(a municipality, a plan, a cycle, an entry, a survey, an API key…) and who may use it, written
+below as a rule over plain facts — the persona's roles in the object's municipality, whether the
+object's plan and cycle are published, whether an entry belongs to the persona's own
+organization. The estate holds an object of every relation for every persona:
+
+- ささえ市's published plan (cycles 令和4年度 公開, 令和5年度 委員会審議 with an opinion and a packet,
+  令和6年度 入力中 with one draft and one submitted report) and its unpublished draft plan (a cycle
+  入力中); 他市's published plan (the same three cycles) and its draft; 未公開町, which has only a draft.
+- Indicators on every plan, a survey with a computed result in ささえ市 and in 他市, an API key
+  of every persona.
+
+Personas: 事務局の佐藤, 担当課の田中 (福祉課, which reports on every initiative), 子育て支援課の山本
+(担当 of another organization, with no report of its own), 社協の鈴木, 委員の高橋, 閲覧の伊藤,
+他市の職員 (事務局 of 他市) and 匿名の市民.
+
+Every case is asked inside a savepoint that is rolled back, so each starts from the same estate.
+A case is *denied* when it answers 403, 404 or a redirect to the sign-in page, *allowed* otherwise
+(a business rule may still refuse an allowed write with a message: that is not an access
+decision). Zero wrongful allows, zero wrongful denies; a denied request runs no INSERT, UPDATE or
+DELETE; and every denial of a signed-in persona is written to the `sasaeai.security` log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from sasaeai.accounts import actions as account_actions
+from sasaeai.accounts.models import Membership
+from sasaeai.indicators.models import Indicator, Observation
+from sasaeai.plans.models import Plan
+from sasaeai.progress import actions
+from sasaeai.progress.models import Cycle, Entry, Opinion, Packet, PlanRatingScale
+from sasaeai.progress.scales import scale_from_preset
+from sasaeai.surveys import actions as survey_actions
+from sasaeai.surveys.models import SurveyResult, SurveyRound
+from sasaeai.surveys.tests.conftest import import_round, microdata
+from sasaeai.tenancy.models import Municipality, Organization
+from sasaeai.testing import (
+    InitiativeFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    OrganizationFactory,
+    PlanElementFactory,
+    PlanFactory,
+    UserFactory,
+    World,
+    build_review,
+)
+from sasaeai.tests.test_routes import ADMIN, API, ROUTES, inventory
+
+pytestmark = pytest.mark.django_db
+S = Cycle.Status
+PUBLISHED = Plan.Status.PUBLISHED
+COMPILED = {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED}
+SUMMARY_ROUTE = "<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/"
+
+
+# ---------------------------------------------------------------------------------------------
+# Who asks
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Who:
+    name: str
+    user: Any
+    roles: dict[int, set[str]] = field(default_factory=dict)  # municipality id → roles
+    staff_orgs: set[int] = field(default_factory=set)
+    key: str = ""
+
+    @classmethod
+    def of(cls, name: str, user: Any) -> Who:
+        who = cls(name, user)
+        if user.is_authenticated:
+            for m in Membership.objects.filter(user=user).select_related("organization"):
+                who.roles.setdefault(m.organization.municipality_id, set()).add(m.role)
+                if m.role == Membership.Role.STAFF:
+                    who.staff_orgs.add(m.organization_id)
+        return who
+
+    def member(self, muni: Municipality) -> bool:
+        return muni.pk in self.roles
+
+    def has(self, muni: Municipality, role: str) -> bool:
+        return role in self.roles.get(muni.pk, set())
+
+    def sec(self, muni: Municipality) -> bool:
+        return self.has(muni, Membership.Role.SECRETARIAT)
+
+    def viewer(self, muni: Municipality) -> bool:
+        return self.has(muni, Membership.Role.VIEWER)
+
+    def committee(self, muni: Municipality) -> bool:
+        return self.has(muni, Membership.Role.COMMITTEE)
+
+    def staff(self, muni: Municipality) -> bool:
+        return self.has(muni, Membership.Role.STAFF)
+
+
+# ---------------------------------------------------------------------------------------------
+# What is asked for
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Target:
+    """One object a URL can point at, with the facts the rules read."""
+
+    muni: Municipality
+    kwargs: dict[str, Any]
+    plan: Plan | None = None
+    cycle: Cycle | None = None
+    entry: Entry | None = None
+    org: Organization | None = None  # the organization a report or 照会 belongs to
+    owner: Any = None  # the user an API key belongs to
+    data: dict[str, Any] = field(default_factory=dict)
+    muni_has_published_plan: bool = True
+
+    def relation(self, who: Who) -> str:
+        if self.owner is not None:
+            place = "own" if self.owner == who.user else "not own"
+        elif self.org is not None and self.org.pk in who.staff_orgs:
+            place = "own organization"
+        elif who.member(self.muni):
+            place = "same municipality"
+        else:
+            place = "other municipality"
+        if self.plan is not None:
+            place += ", published" if self.plan.status == PUBLISHED else ", unpublished"
+        if self.cycle is not None:
+            place += f", cycle {self.cycle.status}"
+        return place
+
+
+@dataclass
+class Estate:
+    world: World
+    yamamoto: Any
+    munis: list[Target]
+    plans: list[Target]
+    elements: list[Target]
+    initiatives: list[Target]
+    indicators: list[Target]
+    cycles: list[Target]
+    packets: list[Target]
+    opinions: list[Target]
+    entries: list[Target]
+    versions: list[Target]
+    workbooks: list[Target]
+    surveys: list[Target]
+    results: list[Target]
+    tokens: list[Target]
+    none: list[Target]
+    api_plans: list[Target]
+    api_munis: list[Target]
+    api_cycles: list[Target]
+    keys: dict[str, str]
+
+    def personas(self) -> list[Who]:
+        w = self.world
+        people = [("事務局の佐藤", w.sato), ("担当課の田中", w.tanaka), ("子育て支援課の山本", self.yamamoto),
+                  ("社協の鈴木", w.suzuki), ("委員の高橋", w.takahashi), ("閲覧の伊藤", w.ito),
+                  ("他市の職員", w.other), ("匿名の市民", w.anonymous)]
+        whos = [Who.of(name, user) for name, user in people]
+        for who in whos:
+            who.key = self.keys.get(who.name, "")
+        return whos
+
+
+def advance(cycle: Cycle, to: str, by: Any) -> Cycle:
+    """Bring a cycle to a state through the actions, every report written and submitted."""
+    order: list[str] = [S.PREPARING, S.COLLECTING, S.COMPILING, S.REVIEWING, S.CONFIRMED,
+                        S.PUBLISHED]
+    for target in order[order.index(cycle.status) + 1: order.index(to) + 1]:
+        if target == S.COMPILING:
+            for entry in cycle.entries.all():
+                entry.cycle = cycle
+                saved = actions.save_entry(by=by, entry=entry, data={"progress": "実施しました。"},
+                                           expected_version=entry.version)
+                saved.cycle = cycle
+                actions.submit_entry(by=by, entry=saved, expected_version=saved.version)
+        cycle = actions.move_cycle(by=by, cycle=cycle, to=target, expected_version=cycle.version)
+    return Cycle.objects.select_related("plan__municipality").get(pk=cycle.pk)
+
+
+def furnish(plan: Plan, org: Organization) -> dict[str, Any]:
+    """A goal, an initiative that `org` reports on, an indicator and a rating scale."""
+    goal = PlanElementFactory.create(plan=plan, number_label="1", title="誰もが安心して暮らせるまち")
+    initiative = InitiativeFactory.create(element=goal, number_label="①", title="見守り活動の推進")
+    initiative.responsible.set([org])
+    indicator = Indicator.objects.create(plan=plan, name="見守り活動の参加者数", unit="人",
+                                         source_kind="records", source_text="福祉課調べ")
+    Observation.objects.create(indicator=indicator, role="baseline", year=2020,
+                               value=Decimal("120"), verbatim="120人")
+    if not PlanRatingScale.objects.filter(plan=plan).exists():
+        PlanRatingScale.objects.create(plan=plan, scale=scale_from_preset(plan.municipality, "abcd"))
+    return {"goal": goal, "initiative": initiative, "indicator": indicator}
+
+
+def cycle_target(cycle: Cycle) -> Target:
+    plan = cycle.plan
+    return Target(plan.municipality, {"code": plan.municipality.code, "slug": plan.slug,
+                                      "pk": cycle.pk}, plan=plan, cycle=cycle,
+                  data={"version": cycle.version, "to": S.CONFIRMED, "text": "周知を強めてください。"})
+
+
+def build_estate(world: World) -> Estate:
+    review = build_review(world)
+    home, other_city = world.home, world.other_city
+    sato, other = world.sato, world.other
+    city = Organization.objects.get(municipality=home, kind=Organization.Kind.CITY)
+    kosodate = OrganizationFactory.create(municipality=home, name="子育て支援課",
+                                          kind=Organization.Kind.DEPARTMENT, parent=city)
+    yamamoto = UserFactory.create(username="yamamoto", display_name="子育て支援課の山本")
+    MembershipFactory.create(user=yamamoto, organization=kosodate, role=Membership.Role.STAFF)
+    other_org = Organization.objects.get(municipality=other_city, kind=Organization.Kind.CITY)
+    town = MunicipalityFactory.create(code="479027", name="未公開町")
+    PlanFactory.create(municipality=town, slug="dai1ji", title="未公開町地域福祉計画（素案）",
+                       status=Plan.Status.DRAFT)
+
+    # ささえ市's published plan: 令和6年度 is open (build_review); 福祉課 has written a draft of
+    # 見守り, the 社協 has submitted サロン. 令和5年度 is under review, 令和4年度 published.
+    plan = world.published
+    collecting = review.cycle
+    draft_entry = review.entry(review.watch, review.dept)
+    actions.save_entry(by=sato, entry=draft_entry, data={"progress": "下書き"},
+                       expected_version=draft_entry.version)
+    submitted = review.entry(review.salon, review.shakyo)
+    saved = actions.save_entry(by=sato, entry=submitted, data={"progress": "実施しました。"},
+                               expected_version=submitted.version)
+    saved.cycle = collecting
+    actions.submit_entry(by=sato, entry=saved, expected_version=saved.version)
+    Indicator.objects.create(plan=plan, name="地域活動に参加している市民の割合", unit="%",
+                             source_kind="survey", source_text="市民意識調査")
+    published_cycle = advance(actions.create_cycle(by=sato, plan=plan, fiscal_year=2022),
+                              S.PUBLISHED, sato)
+    reviewing = advance(actions.create_cycle(by=sato, plan=plan, fiscal_year=2023),
+                        S.REVIEWING, sato)
+    opinion = actions.write_opinion(by=world.takahashi, cycle=reviewing, text="周知を強めてください。")
+
+    # ささえ市's draft plan: one initiative of 福祉課, a cycle open for input.
+    furnish(world.draft, review.dept)
+    draft_cycle = advance(actions.create_cycle(by=sato, plan=world.draft, fiscal_year=2026),
+                          S.COLLECTING, sato)
+
+    # 他市: its published plan with the same three cycles, and its draft.
+    furnish(world.other_published, other_org)
+    other_published_cycle = advance(
+        actions.create_cycle(by=other, plan=world.other_published, fiscal_year=2022),
+        S.PUBLISHED, other)
+    other_reviewing = advance(
+        actions.create_cycle(by=other, plan=world.other_published, fiscal_year=2023),
+        S.REVIEWING, other)
+    other_collecting = advance(
+        actions.create_cycle(by=other, plan=world.other_published, fiscal_year=2024),
+        S.COLLECTING, other)
+    other_opinion = Opinion.objects.create(cycle=other_reviewing, text="他市の委員の意見")
+    furnish(world.other_draft, other_org)
+    other_draft_cycle = advance(
+        actions.create_cycle(by=other, plan=world.other_draft, fiscal_year=2026),
+        S.COLLECTING, other)
+    for cycle, by in ((reviewing, sato), (other_reviewing, other)):
+        Packet.objects.create(cycle=cycle, version=1, status=Packet.Status.DONE,
+                              pdf=b"%PDF-1.7\n", pages=1, requested_by=by)
+
+    # Surveys with a computed result, in ささえ市 and in 他市.
+    survey_targets, result_targets = [], []
+    for muni, by, survey_plan in ((home, sato, plan), (other_city, other, world.other_published)):
+        survey = import_round(world, "令和元年度市民意識調査", 2019, microdata(60, 60)) \
+            if muni == home else _other_survey(world)
+        indicator = Indicator.objects.create(plan=survey_plan, name="地域活動に参加している割合",
+                                             unit="%", source_kind="survey",
+                                             source_text="市民意識調査")
+        measure = survey_actions.define_measure(by=by, indicator=indicator, survey=survey,
+                                                column="問1", option_codes=["1"])
+        survey_actions.compute_measure(by=by, measure=measure, survey=survey)
+        result = SurveyResult.objects.get(measure=measure)
+        survey_targets.append(Target(muni, {"code": muni.code, "pk": survey.pk},
+                                     data={"name": survey.name, "year": 2019}))
+        result_targets.append(Target(muni, {"code": muni.code, "pk": survey.pk,
+                                            "result_pk": result.pk}))
+
+    keys: dict[str, str] = {}
+    tokens = []
+    for name, user in (("事務局の佐藤", sato), ("担当課の田中", world.tanaka),
+                       ("子育て支援課の山本", yamamoto), ("社協の鈴木", world.suzuki),
+                       ("委員の高橋", world.takahashi), ("閲覧の伊藤", world.ito),
+                       ("他市の職員", other)):
+        token, keys[name] = account_actions.create_api_token(by=user, name="集計用")
+        muni = home if user != other else other_city
+        tokens.append(Target(muni, {"pk": token.pk}, owner=user))
+
+    all_plans = [world.published, world.draft, world.other_published, world.other_draft]
+
+    def plan_target(p: Plan) -> Target:
+        return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug}, plan=p,
+                      data={"fiscal_year": 2030, "kind": "annual", "scale": "preset:abc"})
+
+    def sub(p: Plan, pk: int) -> Target:
+        return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug, "pk": pk},
+                      plan=p, data={"value": "130", "year": 2024, "reason": "集計の誤り"})
+
+    cycles = [collecting, published_cycle, reviewing, draft_cycle, other_published_cycle,
+              other_reviewing, other_collecting, other_draft_cycle]
+
+    def entry_target(entry: Entry, cycle: Cycle, number: int | None = None) -> Target:
+        kwargs = {"code": cycle.plan.municipality.code, "slug": cycle.plan.slug,
+                  "cycle_pk": cycle.pk, "pk": entry.pk}
+        if number is not None:
+            kwargs["number"] = number
+        return Target(cycle.plan.municipality, kwargs, plan=cycle.plan, cycle=cycle, entry=entry,
+                      org=entry.organization,
+                      data={"version": entry.version, "progress": "見直しました。", "comment": "追記を",
+                            "rating": "A", "reason": "理由を記入", "text": "意見"})
+
+    entries, versions, workbooks = [], [], []
+    for cycle in cycles:
+        cycle.refresh_from_db()
+        cycle.plan = Plan.objects.select_related("municipality").get(pk=cycle.plan_id)
+        for entry in cycle.entries.select_related("organization").order_by("pk"):
+            entries.append(entry_target(entry, cycle))
+            versions.append(entry_target(entry, cycle, 1))
+        for org in Organization.objects.filter(entries__cycle=cycle).distinct():
+            workbooks.append(Target(cycle.plan.municipality,
+                                    {"code": cycle.plan.municipality.code, "slug": cycle.plan.slug,
+                                     "pk": cycle.pk, "org_pk": org.pk},
+                                    plan=cycle.plan, cycle=cycle, org=org))
+    # Another organization's 照会 is asked for by 子育て支援課 too: it has none of its own.
+    workbooks.append(Target(home, {"code": home.code, "slug": plan.slug, "pk": collecting.pk,
+                                   "org_pk": kosodate.pk}, plan=plan, cycle=collecting,
+                            org=kosodate))
+
+    def refreshed(cycle: Cycle) -> Cycle:
+        return next(c for c in cycles if c.pk == cycle.pk)
+
+    return Estate(
+        world=world, yamamoto=yamamoto,
+        munis=[Target(m, {"code": m.code}, muni_has_published_plan=m != town)
+               for m in (home, other_city, town)],
+        plans=[plan_target(p) for p in all_plans],
+        elements=[sub(p, p.elements.first().pk) for p in all_plans],  # type: ignore[union-attr]
+        initiatives=[sub(p, p.initiatives.first().pk) for p in all_plans],  # type: ignore[union-attr]
+        indicators=[sub(p, p.indicators.first().pk) for p in all_plans],  # type: ignore[union-attr]
+        cycles=[cycle_target(c) for c in cycles],
+        packets=[Target(c.plan.municipality, {**cycle_target(c).kwargs, "version": 1},
+                        plan=c.plan, cycle=c)
+                 for c in (refreshed(reviewing), refreshed(other_reviewing))],
+        opinions=[Target(c.plan.municipality, {**cycle_target(c).kwargs, "opinion_pk": o.pk},
+                         plan=c.plan, cycle=c, data={"version": o.version, "response": "対応します。"})
+                  for c, o in ((refreshed(reviewing), opinion),
+                               (refreshed(other_reviewing), other_opinion))],
+        entries=entries, versions=versions, workbooks=workbooks,
+        surveys=survey_targets, results=result_targets, tokens=tokens,
+        none=[Target(home, {})],
+        api_plans=[plan_target(p) for p in all_plans],
+        api_munis=[Target(m, {"code": m.code}, muni_has_published_plan=m != town)
+                   for m in (home, other_city, town)],
+        api_cycles=[Target(c.plan.municipality, {"code": c.plan.municipality.code,
+                                                 "slug": c.plan.slug, "cycle_id": c.pk},
+                           plan=c.plan, cycle=c) for c in cycles],
+        keys=keys,
+    )
+
+
+def _other_survey(world: World) -> SurveyRound:
+    from sasaeai.surveys.microdata import parse_survey
+    from sasaeai.surveys.tests.conftest import CODEBOOK
+
+    parsed = parse_survey(microdata(50, 70), "survey.csv", codebook=CODEBOOK, codebook_name="cb.csv")
+    return survey_actions.import_round(
+        by=world.other, municipality=world.other_city,
+        info=survey_actions.RoundInfo(name="他市市民アンケート", year=2019, sample_size=600),
+        parsed=parsed, plans=[world.other_published], filename="survey.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may: the policy, one rule per route, over the facts above
+# ---------------------------------------------------------------------------------------------
+
+Rule = Callable[[Who, Target], bool]
+
+
+def anyone(who: Who, t: Target) -> bool:
+    return True
+
+
+def signed_in(who: Who, t: Target) -> bool:
+    return bool(who.user.is_authenticated)
+
+
+def nobody(who: Who, t: Target) -> bool:
+    return False
+
+
+def sees_muni(who: Who, t: Target) -> bool:
+    return t.muni_has_published_plan or who.member(t.muni)
+
+
+def sees_plan(who: Who, t: Target) -> bool:
+    assert t.plan is not None
+    return t.plan.status == PUBLISHED or who.member(t.muni)
+
+
+def runs(who: Who, t: Target) -> bool:
+    """The 事務局 of the object's municipality."""
+    return who.sec(t.muni)
+
+
+def runs_plan(who: Who, t: Target) -> bool:
+    return sees_plan(who, t) and who.sec(t.muni)
+
+
+def sees_cycle(who: Who, t: Target) -> bool:
+    c, m = t.cycle, t.muni
+    assert c is not None
+    if not sees_plan(who, t):
+        return False
+    if c.status == S.PUBLISHED and t.plan is not None and t.plan.status == PUBLISHED:
+        return True
+    return (who.sec(m) or who.viewer(m) or (who.staff(m) and c.status != S.PREPARING)
+            or (who.committee(m) and c.status in {S.REVIEWING, S.CONFIRMED, S.PUBLISHED}))
+
+
+def sees_summary(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return sees_cycle(who, t) and (t.cycle.status in COMPILED or who.sec(t.muni)
+                                   or who.viewer(t.muni))
+
+
+def reads_packets(who: Who, t: Target) -> bool:
+    m = t.muni
+    return sees_cycle(who, t) and (who.sec(m) or who.committee(m) or who.viewer(m))
+
+
+def makes_packets(who: Who, t: Target) -> bool:
+    return reads_packets(who, t) and who.sec(t.muni)
+
+
+def manages_cycle(who: Who, t: Target) -> bool:
+    return sees_cycle(who, t) and who.sec(t.muni)
+
+
+def writes_opinion(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return sees_cycle(who, t) and who.committee(t.muni) and t.cycle.status == S.REVIEWING
+
+
+def responds(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return sees_cycle(who, t) and who.sec(t.muni) and t.cycle.status == S.REVIEWING
+
+
+def sees_entry(who: Who, t: Target) -> bool:
+    m, c = t.muni, t.cycle
+    assert c is not None and t.org is not None
+    return sees_cycle(who, t) and (who.sec(m) or who.viewer(m) or who.committee(m)
+                                   or t.org.pk in who.staff_orgs or c.status in COMPILED)
+
+
+def sees_history(who: Who, t: Target) -> bool:
+    m = t.muni
+    return sees_entry(who, t) and (who.sec(m) or who.viewer(m) or who.staff(m))
+
+
+def edits_entry(who: Who, t: Target) -> bool:
+    assert t.cycle is not None and t.entry is not None and t.org is not None
+    return (sees_entry(who, t) and t.cycle.status == S.COLLECTING
+            and t.entry.status in {Entry.Status.NOT_STARTED, Entry.Status.DRAFT,
+                                   Entry.Status.RETURNED}
+            and (who.sec(t.muni) or t.org.pk in who.staff_orgs))
+
+
+def handles_submitted(who: Who, t: Target) -> bool:
+    """Returning or accepting a submitted report: the 事務局 while reports are gathered."""
+    assert t.cycle is not None and t.entry is not None
+    return (sees_entry(who, t) and who.sec(t.muni)
+            and t.cycle.status in {S.COLLECTING, S.COMPILING}
+            and t.entry.status == Entry.Status.SUBMITTED)
+
+
+def returns_entry(who: Who, t: Target) -> bool:
+    assert t.entry is not None
+    return handles_submitted(who, t) or (
+        sees_entry(who, t) and who.sec(t.muni) and t.entry.status == Entry.Status.ACCEPTED
+        and t.cycle is not None and t.cycle.status in {S.COLLECTING, S.COMPILING})
+
+
+def rates(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return sees_entry(who, t) and who.committee(t.muni) and t.cycle.status == S.REVIEWING
+
+
+def corrects(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return sees_entry(who, t) and who.sec(t.muni) and t.cycle.status in {S.CONFIRMED,
+                                                                         S.PUBLISHED}
+
+
+def restores(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return sees_history(who, t) and who.sec(t.muni) and t.cycle.status not in {S.CONFIRMED,
+                                                                               S.PUBLISHED}
+
+
+def exchanges_workbook(who: Who, t: Target) -> bool:
+    """A 照会 workbook: the 事務局, or 担当 of that organization, if it reports in the cycle."""
+    assert t.cycle is not None and t.org is not None
+    has_entries = t.cycle.entries.filter(organization=t.org).exists()
+    return (sees_cycle(who, t) and has_entries
+            and (who.sec(t.muni) or t.org.pk in who.staff_orgs))
+
+
+def owns(who: Who, t: Target) -> bool:
+    return bool(who.user.is_authenticated) and t.owner == who.user
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str  # which of the estate's target lists the URL is filled from
+    rules: dict[str, Rule]  # method → rule; the other methods must answer 405
+    query: str = ""
+
+
+GET, POST = "get", "post"
+
+
+def read(kind: str, rule: Rule, query: str = "") -> Spec:
+    return Spec(kind, {GET: rule}, query)
+
+
+def write(kind: str, rule: Rule) -> Spec:
+    return Spec(kind, {POST: rule})
+
+
+SPECS: dict[str, Spec] = {
+    "home": read("none", anyone),
+    "accounts:login": read("none", anyone),
+    "accounts:logout": write("none", anyone),
+    "accounts:profile": read("none", signed_in),
+    "accounts:token_create": write("none", signed_in),
+    "accounts:token_revoke": write("tokens", owns),
+    "tasks:mine": read("none", signed_in),
+    "tenancy:municipality": read("munis", sees_muni),
+    "surveys:list": read("munis", runs),
+    "surveys:import": Spec("munis", {GET: runs, POST: runs}),
+    "surveys:import_confirm": write("munis", runs),
+    "surveys:codebook_template": read("munis", runs),
+    "surveys:detail": read("surveys", runs),
+    "surveys:measure": write("surveys", runs),
+    "surveys:edit": Spec("surveys", {GET: runs, POST: runs}),
+    "surveys:delete": write("surveys", runs),
+    "surveys:recompute": write("results", runs),
+    "exchange:import": Spec("munis", {GET: runs, POST: runs}),
+    "exchange:import_confirm": write("munis", runs),
+    "exchange:template": read("munis", runs),
+    "exchange:plan_json": read("plans", sees_plan),
+    "exchange:plan_workbook": read("plans", sees_plan),
+    "public:search": read("plans", sees_plan, "?q=見守り"),
+    "public:digest": read("plans", sees_plan),
+    "plans:plan": read("plans", sees_plan),
+    "plans:challenges": read("plans", sees_plan),
+    "plans:element": read("elements", sees_plan),
+    "plans:initiative": read("initiatives", sees_plan),
+    "indicators:table": read("plans", sees_plan),
+    "indicators:detail": read("indicators", sees_plan),
+    "indicators:override": write("indicators", runs_plan),
+    "indicators:import": Spec("plans", {GET: runs_plan, POST: runs_plan}),
+    "indicators:import_confirm": write("plans", runs_plan),
+    "progress:cycles": read("plans", sees_plan),
+    "progress:cycle_create": write("plans", runs_plan),
+    "progress:scale_choose": write("plans", runs_plan),
+    "progress:cycle": read("cycles", sees_cycle),
+    "progress:summary": read("cycles", sees_summary),
+    SUMMARY_ROUTE: read("cycles", sees_summary, "?export=csv"),
+    "progress:cycle_move": write("cycles", manages_cycle),
+    "progress:opinion_create": write("cycles", writes_opinion),
+    "progress:opinion_respond": write("opinions", responds),
+    "packets": Spec("cycles", {GET: reads_packets, POST: makes_packets}),
+    "packet_download": read("packets", reads_packets),
+    "progress:entry": read("entries", sees_entry),
+    "progress:entry_version": read("versions", sees_history),
+    "progress:entry_save": write("entries", edits_entry),
+    "progress:entry_submit": write("entries", edits_entry),
+    "progress:entry_return": write("entries", returns_entry),
+    "progress:entry_accept": write("entries", handles_submitted),
+    "progress:entry_rate": write("entries", rates),
+    "progress:entry_correct": write("entries", corrects),
+    "progress:entry_restore": write("versions", restores),
+    "progress:workbook_download": read("workbooks", exchanges_workbook),
+    "progress:workbook_upload": Spec("workbooks", {GET: exchanges_workbook,
+                                                   POST: exchanges_workbook}),
+    "progress:workbook_apply": write("workbooks", exchanges_workbook),
+    # The read API: what the key's holder sees in the browser, or the public without a key.
+    # django-ninja's marker of the API's root: it answers 404 to everyone, whatever the method.
+    "api:api-root": read("none", nobody),
+    "api:openapi-json": read("none", anyone),
+    "api:openapi-view": read("none", anyone),
+    "api:municipalities": read("none", anyone),
+    "api:municipality_plans": read("api_munis", sees_muni),
+    "api:plan_detail": read("api_plans", sees_plan),
+    "api:plan_elements": read("api_plans", sees_plan),
+    "api:plan_initiatives": read("api_plans", sees_plan),
+    "api:plan_statements": read("api_plans", sees_plan),
+    "api:plan_indicators": read("api_plans", sees_plan),
+    "api:plan_cycles": read("api_plans", sees_plan),
+    "api:cycle_detail": read("api_cycles", sees_cycle),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Asking
+# ---------------------------------------------------------------------------------------------
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# Bookkeeping a refused request may still do: its session's expiry, and the time an API key was
+# last used (at most once a minute), which its holder sees on the profile page. A refused use of
+# a key is still a use of it.
+BOOKKEEPING = re.compile(r'django_session|^UPDATE "accounts_apitoken" SET "last_used_at" = %s '
+                         r'WHERE "accounts_apitoken"."id" = %s$')
+
+
+@contextmanager
+def writes_watched() -> Iterator[list[str]]:
+    """Every INSERT / UPDATE / DELETE the request runs, but bookkeeping."""
+    seen: list[str] = []
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if WRITE.match(sql) and not BOOKKEEPING.search(sql):
+            seen.append(sql[:120])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        yield seen
+
+
+def url_of(route: str, target: Target, query: str) -> str:
+    if route == SUMMARY_ROUTE:
+        k = target.kwargs
+        return f"/{k['code']}/{k['slug']}/cycles/{k['pk']}/summary/{query}"
+    return reverse(route, kwargs=target.kwargs) + query
+
+
+def denied(response: Any) -> bool:
+    if response.status_code in {401, 403, 404}:
+        return True
+    return response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+@dataclass
+class Outcome:
+    wrongful: list[str] = field(default_factory=list)
+    changed_on_denial: list[str] = field(default_factory=list)
+    unlogged_denials: list[str] = field(default_factory=list)
+    cases: int = 0
+    allowed: int = 0
+    denied: int = 0
+    relations: dict[str, set[str]] = field(default_factory=dict)
+
+
+class SecurityLog(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def ask(estate: Estate, routes: list[str]) -> Outcome:
+    outcome = Outcome()
+    whos = estate.personas()
+    clients: dict[str, Client] = {}
+    for who in whos:
+        client = Client()
+        if who.user.is_authenticated:
+            client.force_login(who.user)
+        clients[who.name] = client
+    log = SecurityLog()
+    logger = logging.getLogger("sasaeai.security")
+    logger.addHandler(log)
+    try:
+        for route in routes:
+            spec = SPECS[route]
+            targets: list[Target] = getattr(estate, spec.kind)
+            relations = outcome.relations.setdefault(route, set())
+            for method, rule in spec.rules.items():
+                for target in targets:
+                    url = url_of(route, target, spec.query)
+                    for who in whos:
+                        outcome.cases += 1
+                        relations.add(target.relation(who))
+                        expected = rule(who, target)
+                        client = clients[who.name]
+                        headers = {}
+                        if route.startswith("api:") and who.key:
+                            headers["Authorization"] = f"Bearer {who.key}"
+                        log.records.clear()
+                        sid = transaction.savepoint()
+                        try:
+                            with writes_watched() as writes:
+                                if method == GET:
+                                    response = client.get(url, headers=headers)
+                                else:
+                                    response = client.post(url, target.data, headers=headers)
+                        finally:
+                            transaction.savepoint_rollback(sid)
+                        case = (f"{who.name} {method.upper()} {url} ({target.relation(who)}) → "
+                                f"{response.status_code}")
+                        assert response.status_code < 500, case
+                        refused = denied(response)
+                        outcome.denied += refused
+                        outcome.allowed += not refused
+                        if refused == expected:
+                            outcome.wrongful.append(
+                                ("wrongly denied: " if expected else "wrongly allowed: ") + case)
+                        if refused and writes:
+                            outcome.changed_on_denial.append(f"{case}: {writes}")
+                        if (refused and (who.user.is_authenticated or who.key)
+                                and response.status_code in {403, 404} and not log.records):
+                            outcome.unlogged_denials.append(case)
+                        if route == "accounts:logout":  # signed out: sign in again
+                            clients[who.name] = Client()
+                            if who.user.is_authenticated:
+                                clients[who.name].force_login(who.user)
+    finally:
+        logger.removeHandler(log)
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def estate(world: World) -> Estate:
+    return build_estate(world)
+
+
+def test_every_route_of_the_inventory_has_a_rule_for_every_method_it_answers():
+    routes = {name for name, _ in inventory()}
+    assert set(SPECS) == routes
+    assert {r for r, decision in ROUTES.items() if decision == ADMIN} == set()
+
+
+PAGE_GROUPS = {
+    "public pages and exports": [r for r in SPECS if not r.startswith(("api:", "progress:",
+                                                                        "surveys:", "exchange:",
+                                                                        "accounts:", "tasks:",
+                                                                        "indicators:",
+                                                                        "packet"))
+                                 or r in {"exchange:plan_json", "exchange:plan_workbook",
+                                          "indicators:table", "indicators:detail"}],
+    "the 事務局's tools": [r for r in SPECS if r.startswith(("surveys:", "exchange:", "indicators:"))
+                        and r not in {"exchange:plan_json", "exchange:plan_workbook",
+                                      "indicators:table", "indicators:detail"}],
+    "the progress cycle": [r for r in SPECS if r.startswith(("progress:", "packet"))],
+    "accounts and tasks": [r for r in SPECS if r.startswith(("accounts:", "tasks:"))],
+    "the read API": [r for r in SPECS if r.startswith("api:")],
+}
+
+
+def test_the_groups_cover_every_route_once():
+    grouped = [r for routes in PAGE_GROUPS.values() for r in routes]
+    assert sorted(grouped) == sorted(SPECS)
+
+
+@pytest.mark.parametrize("group", PAGE_GROUPS)
+def test_every_persona_is_allowed_exactly_what_the_policy_allows(estate: Estate, group: str):
+    outcome = ask(estate, PAGE_GROUPS[group])
+    assert outcome.wrongful == []
+    assert outcome.changed_on_denial == []
+    assert outcome.unlogged_denials == []
+    asked = sum(len(SPECS[r].rules) * len(getattr(estate, SPECS[r].kind))
+                for r in PAGE_GROUPS[group])
+    assert outcome.cases == asked * 8
+    assert outcome.allowed and outcome.denied  # both answers occur in every group
+
+
+def test_the_matrix_asks_every_relation(estate: Estate):
+    """Each kind of object is asked for as own, same municipality, other municipality, published
+    and unpublished, by every persona (counted without sending requests)."""
+    whos = estate.personas()
+
+    def relations(kind: str) -> set[str]:
+        return {t.relation(who) for t in getattr(estate, kind) for who in whos}
+
+    plan_relations = relations("plans")
+    assert {"same municipality, published", "same municipality, unpublished",
+            "other municipality, published", "other municipality, unpublished"} <= plan_relations
+    entry_relations = {r.split(",")[0] for r in relations("entries")}
+    assert {"own organization", "same municipality", "other municipality"} <= entry_relations
+    assert {r.split(",")[0] for r in relations("tokens")} == {"own", "not own"}
+    cycle_states = {t.cycle.status for t in estate.cycles if t.cycle is not None}
+    assert {S.COLLECTING, S.REVIEWING, S.PUBLISHED} <= cycle_states
+    assert len(whos) == 8
+
+
+def test_every_method_a_route_does_not_offer_is_refused_with_405(estate: Estate):
+    sato = Client()
+    sato.force_login(estate.world.sato)
+    for route, spec in SPECS.items():
+        if route.startswith("api:") or route in {"accounts:login", "accounts:logout"}:
+            continue  # the API answers its own methods; sign-in pages are Django's
+        target = getattr(estate, spec.kind)[0]
+        url = url_of(route, target, "")
+        for method in {GET, POST} - set(spec.rules):
+            assert getattr(sato, method)(url).status_code == 405, (route, method)
+
+
+def test_the_admin_is_closed_to_every_persona(estate: Estate):
+    for who in estate.personas():
+        client = Client()
+        if who.user.is_authenticated:
+            client.force_login(who.user)
+        for url in ("/admin/", "/admin/accounts/user/", "/admin/plans/plan/"):
+            response = client.get(url)
+            assert response.status_code == 302, (who.name, url)
+            assert response["Location"].startswith("/admin/login/"), (who.name, url)
+
+
+def test_the_api_refuses_every_write(estate: Estate):
+    """The API is read-only: a POST to any of its routes is refused."""
+    client = Client()
+    # Its schema and documentation pages are django-ninja's own and answer any method, changing
+    # nothing; every operation of the API answers GET only.
+    operations = [r for r in SPECS if r.startswith("api:")
+                  and r not in {"api:api-root", "api:openapi-json", "api:openapi-view"}]
+    for route in operations:
+        target = getattr(estate, SPECS[route].kind)[0]
+        assert client.post(url_of(route, target, "")).status_code == 405, route
+    assert API in set(ROUTES.values())
