@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from sasaeai.testing import World, build_world
 
@@ -13,6 +14,30 @@ settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.Immedi
 
 # Production hashing costs a second per password; the suite creates hundreds of users.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+
+def _force_login_with_second_factor(self, user, backend=None):  # type: ignore[no-untyped-def]
+    """`Client.force_login` signs in with both factors: for who needs a second factor, an
+    authenticator app is registered (once) and this session counts it as given, as after
+    /accounts/two-factor/. The second-factor pages themselves are tested through the real
+    pages (accounts/tests/test_second_factor.py) and in the browser."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from sasaeai.accounts.actions import needs_second_factor
+
+    _plain_force_login(self, user, backend)
+    if needs_second_factor(user):
+        device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                  or TOTPDevice.objects.create(user=user, name="認証アプリ", confirmed=True))
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+_plain_force_login = Client.force_login
+Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign]
 
 
 @pytest.fixture(scope="session")

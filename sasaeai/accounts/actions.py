@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,3 +65,73 @@ def user_for_key(key: str) -> Any:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# The second factor -------------------------------------------------------------------------
+
+def needs_second_factor(user: Any) -> bool:
+    """The 事務局, the operator's staff, and whoever has set up an authenticator app."""
+    from django_otp import user_has_device
+
+    from sasaeai.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_staff or user.is_superuser or user_has_device(user)
+                or Membership.objects.filter(user=user,
+                                             role=Membership.Role.SECRETARIAT).exists())
+
+
+def _new_recovery_codes(user: Any) -> list[str]:
+    from django.conf import settings
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="回復コード", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.SASAEAI_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+@transaction.atomic
+def set_up_second_factor(*, by: Any, key: str, code: str) -> tuple[Any, list[str]]:
+    """Register an authenticator app whose first code `code` matches `key`; replaces any earlier
+    app and recovery codes. Returns the device and the new recovery codes (shown once)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not getattr(by, "is_authenticated", False):
+        raise PermissionDenied("ログインしてください。")
+    device = TOTPDevice(user=by, name="認証アプリ", key=key, confirmed=True)
+    # Checked here rather than by device.verify_token, which saves the device to count a miss.
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
+        raise ValidationError({"code": "確認コードが正しくありません。認証アプリに表示されている"
+                                       "6桁の数字を、表示が変わる前に入力してください。"})
+    device.last_t = totp.t()  # this code may not be used again to sign in
+    replaced = TOTPDevice.objects.filter(user=by).count()
+    TOTPDevice.objects.filter(user=by).delete()
+    device.save()
+    codes = _new_recovery_codes(by)
+    record(by=by, action="accounts.second_factor.set_up", obj=device,
+           after={"device": device.name, "recovery_codes": len(codes)},
+           note="認証アプリを置き換えました" if replaced else "")
+    return device, codes
+
+
+@transaction.atomic
+def renew_recovery_codes(*, by: Any) -> list[str]:
+    """Throw away the recovery codes left and make a new set (shown once)."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=by, confirmed=True).first()
+    if device is None:
+        raise ValidationError("先に認証アプリを設定してください。")
+    left = StaticToken.objects.filter(device__user=by).count()
+    codes = _new_recovery_codes(by)
+    record(by=by, action="accounts.second_factor.recovery_codes", obj=device,
+           before={"recovery_codes": left}, after={"recovery_codes": len(codes)})
+    return codes

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sasaeai.accounts import views
+from sasaeai.accounts import views, views_second_factor
 from sasaeai.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -18,4 +18,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("profile/recovery-codes/", views_second_factor.recovery_codes, name="recovery_codes"),
+    path("two-factor/", views_second_factor.two_factor, name="two_factor"),
+    path("two-factor/setup/", views_second_factor.two_factor_setup, name="two_factor_setup"),
 ]

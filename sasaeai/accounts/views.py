@@ -1,4 +1,4 @@
-"""The signed-in user's own page: personal API keys, made and revoked here."""
+"""The signed-in user's own page: the second factor, and personal API keys made and revoked here."""
 
 from __future__ import annotations
 
@@ -22,9 +22,18 @@ class TokenForm(forms.Form):
 
 def _page(request: HttpRequest, form: TokenForm, *, key: str = "", status: int = 200
           ) -> HttpResponse:
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
     response = render(request, "accounts/profile.html", {
-        "form": form, "tokens": tokens, "new_key": key}, status=status)
+        "form": form, "tokens": tokens, "new_key": key,
+        "second_factor": TOTPDevice.objects.filter(user_id=request.user.pk or 0,
+                                                   confirmed=True).first(),
+        "second_factor_required": actions.needs_second_factor(request.user),
+        "recovery_codes_left": StaticToken.objects.filter(
+            device__user_id=request.user.pk or 0).count(),
+    }, status=status)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -8,7 +8,9 @@ written into the file and checked after a restore: equal hashes mean equal conte
 
 One municipality's backup holds the rows that belong to it (found by following foreign keys to
 `Municipality`), its users, and its audit events. Sessions, content types and permissions are
-the installation's own and never part of a backup.
+the installation's own and never part of a backup, nor is the sign-in throttling's state. A
+user's second-factor devices and API keys go with the user. The file holds password hashes and
+the authenticator apps' keys: keep it as safe as the database itself.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from django.db import connection, models, transaction
 FORMAT = "sasaeai-backup"
 VERSION = "1.0"
 EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session",
-            "admin.logentry", "django_tasks_db.dbtaskresult"}
+            "admin.logentry", "django_tasks_db.dbtaskresult",
+            # Sign-in throttling state and its logs belong to the installation, like sessions.
+            "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# Rows that belong to a user rather than to a municipality, found through their user.
+BY_USER = {"otp_totp.totpdevice": "user", "otp_static.staticdevice": "user",
+           "otp_static.statictoken": "device__user", "accounts.apitoken": "user"}
 
 
 class BackupError(ValueError):
@@ -78,6 +85,9 @@ def querysets(municipality: Any = None) -> Iterator[models.QuerySet[Any]]:
                 rows = rows.filter(memberships__organization__municipality=municipality).distinct()
             elif label == "audit.auditevent":
                 rows = rows.filter(municipality_code=municipality.code)
+            elif label in BY_USER:
+                rows = rows.filter(**{f"{BY_USER[label]}__memberships__organization__municipality":
+                                      municipality}).distinct()
             else:
                 path = _path_to_municipality(model)
                 if path is None:

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sasaeai.demo.loader import load_all
+from sasaeai.tests.browser import second_factor
 
 # A live server needs committed data, so these tests are transactional: pytest-django runs them
 # after the other database tests and empties the database after each; each loads what it reads.
@@ -40,6 +41,9 @@ def test_it_lets_a_secretariat_log_in_and_see_a_plan_the_public_cannot(live_serv
     page.get_by_label("ユーザー名").fill("omitama-jimukyoku")
     page.get_by_label("パスワード").fill("sasaeai-demo-2026")
     page.get_by_role("button", name="ログイン").click()
+    # The 事務局 registers an authenticator app at the first sign-in (ADR 0010).
+    expect(page.get_by_role("heading", name="二段階認証の設定")).to_be_visible()
+    second_factor(page, "omitama-jimukyoku")
     expect(page.get_by_text("小美玉市 佐藤 さん")).to_be_visible()
     expect(page.get_by_text("小美玉市地域福祉計画（第2次計画）")).to_be_visible()
     page.goto(live_server.url + "/082368/dai2ji/")

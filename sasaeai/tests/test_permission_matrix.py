@@ -551,6 +551,9 @@ SPECS: dict[str, Spec] = {
     "accounts:profile": read("none", signed_in),
     "accounts:token_create": write("none", signed_in),
     "accounts:token_revoke": write("tokens", owns),
+    "accounts:two_factor": Spec("none", {GET: signed_in, POST: signed_in}),
+    "accounts:two_factor_setup": Spec("none", {GET: signed_in, POST: signed_in}),
+    "accounts:recovery_codes": write("none", signed_in),
     "tasks:mine": read("none", signed_in),
     "tenancy:municipality": read("munis", sees_muni),
     "surveys:list": read("munis", runs),
@@ -624,10 +627,11 @@ SPECS: dict[str, Spec] = {
 # ---------------------------------------------------------------------------------------------
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-# Bookkeeping a refused request may still do: its session's expiry, and the time an API key was
-# last used (at most once a minute), which its holder sees on the profile page. A refused use of
-# a key is still a use of it.
-BOOKKEEPING = re.compile(r'django_session|^UPDATE "accounts_apitoken" SET "last_used_at" = %s '
+# Bookkeeping, not content: the session's expiry, django-axes' record of signing in and out, and
+# the time an API key was last used (at most once a minute), which its holder sees on the profile
+# page (a refused use of a key is still a use of it).
+BOOKKEEPING = re.compile(r'django_session|"axes_access(log|attempt)"|'
+                         r'^UPDATE "accounts_apitoken" SET "last_used_at" = %s '
                          r'WHERE "accounts_apitoken"."id" = %s$')
 
 
@@ -663,6 +667,7 @@ class Outcome:
     wrongful: list[str] = field(default_factory=list)
     changed_on_denial: list[str] = field(default_factory=list)
     unlogged_denials: list[str] = field(default_factory=list)
+    unaudited_writes: list[str] = field(default_factory=list)
     cases: int = 0
     allowed: int = 0
     denied: int = 0
@@ -727,6 +732,8 @@ def ask(estate: Estate, routes: list[str]) -> Outcome:
                                 ("wrongly denied: " if expected else "wrongly allowed: ") + case)
                         if refused and writes:
                             outcome.changed_on_denial.append(f"{case}: {writes}")
+                        if writes and not any('"audit_auditevent"' in w for w in writes):
+                            outcome.unaudited_writes.append(f"{case}: {writes}")
                         if (refused and (who.user.is_authenticated or who.key)
                                 and response.status_code in {403, 404} and not log.records):
                             outcome.unlogged_denials.append(case)
@@ -782,6 +789,7 @@ def test_every_persona_is_allowed_exactly_what_the_policy_allows(estate: Estate,
     assert outcome.wrongful == []
     assert outcome.changed_on_denial == []
     assert outcome.unlogged_denials == []
+    assert outcome.unaudited_writes == []  # every request that writes leaves an audit event
     asked = sum(len(SPECS[r].rules) * len(getattr(estate, SPECS[r].kind))
                 for r in PAGE_GROUPS[group])
     assert outcome.cases == asked * 8

@@ -29,6 +29,8 @@ ADMIN = "admin"  # the operator's back office (Django admin, staff users)
 ROUTES: dict[str, str] = {
     "home": PUBLIC, "accounts:login": AUTH, "accounts:logout": AUTH,
     "accounts:profile": LOGIN, "accounts:token_create": LOGIN, "accounts:token_revoke": LOGIN,
+    "accounts:recovery_codes": LOGIN, "accounts:two_factor": LOGIN,
+    "accounts:two_factor_setup": LOGIN,
     "api:openapi-json": API, "api:openapi-view": API, "api:api-root": API,
     "api:municipalities": API, "api:municipality_plans": API, "api:plan_detail": API,
     "api:plan_elements": API, "api:plan_initiatives": API, "api:plan_statements": API,

@@ -106,13 +106,13 @@ def test_it_groups_statements_by_actor_and_marks_repeats(world: World):
 
 def test_it_logs_in_with_a_japanese_error_for_a_wrong_password(world: World):
     client = Client()
-    response = client.post(reverse("accounts:login"), {"username": "sato", "password": "wrong"})
+    response = client.post(reverse("accounts:login"), {"username": "tanaka", "password": "wrong"})
     assert response.status_code == 200
     assert "ユーザー名またはパスワードが正しくありません" in response.text
     response = client.post(reverse("accounts:login"),
-                           {"username": "sato", "password": "correct horse battery"})
+                           {"username": "tanaka", "password": "correct horse battery"})
     assert response.status_code == 302
-    assert client.get(reverse("home")).context["user"] == world.sato
+    assert client.get(reverse("home")).context["user"] == world.tanaka
 
 
 def test_it_logs_out_only_by_post(world: World):

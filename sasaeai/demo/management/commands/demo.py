@@ -42,3 +42,5 @@ class Command(BaseCommand):
         for result in results:
             for username, display, role in result.users:
                 self.stdout.write(f"  {username:<22} {display}（{role}）")
+        self.stdout.write("事務局とシステム管理者は、最初のログインで認証アプリ（Google Authenticator、"
+                          "Microsoft Authenticator、oathtool など）を登録し、以後はその確認コードも入力します。")
