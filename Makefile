@@ -59,9 +59,11 @@ lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
 
-# Survey aggregation at national-survey size against a bare polars group-by (bench/results.json).
+# Every benchmark (bench/results.json, docs/benchmarks.md): survey aggregation against a bare
+# polars group-by; pages, the packet and the workbook on a generated national dataset (local
+# PostgreSQL, databases created and dropped by the bench). BENCH_ARGS selects parts and sizes.
 bench: bootstrap
-	$(BIN)/python -m bench.survey
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .cache

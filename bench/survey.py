@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from bench.common import RESULTS, merge_results, print_table
 from sasaeai.lib.stats import kish_effective_n, weighted_share, wilson_interval
 from sasaeai.surveys.tabulate import tabulate_many
 
@@ -58,7 +59,6 @@ OPTIONS = ["1", "2"]
 MISSING = ["9"]
 NULL_RATE = 0.02
 NO_ANSWER_RATE = 0.03
-RESULTS = Path(__file__).with_name("results.json")
 MIB = 1024 * 1024
 TIME_TARGET = 1.5
 MEMORY_TARGET = 3.0
@@ -269,29 +269,6 @@ def measure_memory(frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
 
 
 # -- report -------------------------------------------------------------------------------------
-
-def merge_results(figures: dict[str, dict[str, Any]], path: Path = RESULTS) -> None:
-    data: dict[str, Any] = {}
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-    data.update(figures)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                    encoding="utf-8")
-
-
-def print_table(figures: dict[str, dict[str, Any]]) -> None:
-    header = ("figure", "value", "unit", "floor", "ratio", "target", "met")
-    rows = [header] + [
-        (name, f"{f['value']:.4g}", f["unit"], f"{f['floor']:.4g}", f"{f['ratio']:.2f}×",
-         f["target"], "yes" if f["met"] else "NO")
-        for name, f in figures.items()
-    ]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    for i, r in enumerate(rows):
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
-        if i == 0:
-            print("  ".join("-" * w for w in widths))
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.survey", description=__doc__,
