@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -10,27 +10,52 @@ from sasaeai.accounts.access import (
     get_municipality_for_user,
     is_member,
     is_secretariat,
+    member_municipality_ids,
     plans_for_user,
 )
 from sasaeai.plans.models import Plan
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
+# The home page lists every municipality only while there are few; beyond that it offers the
+# prefectures and a search, so it stays the same size with 5 municipalities or 1,741.
+HOME_LIST_LIMIT = 60
+
+
+def _with_plans(municipalities: QuerySet[Municipality], visible: QuerySet[Plan]
+                ) -> QuerySet[Municipality]:
+    return municipalities.prefetch_related(
+        Prefetch("plans", queryset=visible.order_by("-start_fy", "title"), to_attr="visible_plans")
+    ).order_by("code")
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     visible = plans_for_user(request.user)
-    municipalities = (
-        get_municipalities_for_user(request.user)
-        .prefetch_related(
-            Prefetch(
-                "plans",
-                queryset=visible.order_by("-start_fy", "title"),
-                to_attr="visible_plans",
-            )
-        )
-        .order_by("code")
-    )
-    return render(request, "tenancy/home.html", {"municipalities": municipalities})
+    reachable = get_municipalities_for_user(request.user)
+    query = request.GET.get("q", "").strip()[:40]
+    prefecture = request.GET.get("pref", "").strip()[:10]
+    prefectures = list(reachable.values("prefecture").annotate(count=Count("pk"), first=Min("code"))
+                       .order_by("first"))
+    total = sum(p["count"] for p in prefectures)
+    if query:
+        chosen = reachable.filter(Q(name__contains=query) | Q(kana__contains=query)
+                                  | Q(code__startswith=query))
+    elif prefecture:
+        chosen = reachable.filter(prefecture=prefecture)
+    elif total <= HOME_LIST_LIMIT:
+        chosen = reachable
+    else:
+        chosen = reachable.none()
+    shown = list(_with_plans(chosen, visible)[:HOME_LIST_LIMIT + 1])
+    own_ids = member_municipality_ids(request.user)
+    own = list(_with_plans(Municipality.objects.filter(pk__in=own_ids), visible)) if (
+        own_ids and total > HOME_LIST_LIMIT) else []
+    return render(request, "tenancy/home.html", {
+        "municipalities": shown[:HOME_LIST_LIMIT], "more": len(shown) > HOME_LIST_LIMIT,
+        "own": own, "prefectures": prefectures, "total": total, "query": query,
+        "prefecture": prefecture, "browsing": bool(query or prefecture),
+        "limit": HOME_LIST_LIMIT,
+    })
 
 
 def tree(nodes: list, parent_attr: str = "parent_id") -> list[dict]:
