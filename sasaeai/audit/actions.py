@@ -30,7 +30,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def record(
+def event(
     *,
     by: Any,
     action: str,
@@ -41,8 +41,9 @@ def record(
     organization: str = "",
     note: str = "",
 ) -> AuditEvent:
+    """An audit event not yet saved: `record` saves one, `record_all` many at once."""
     user = by if getattr(by, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_label=str(by) if by is not None else "システム",
         municipality_code=municipality_code,
@@ -55,3 +56,15 @@ def record(
         after=after,
         note=note,
     )
+
+
+def record(**kwargs: Any) -> AuditEvent:
+    """Write one audit event (see `event` for the arguments)."""
+    made = event(**kwargs)
+    made.save()
+    return made
+
+
+def record_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write many audit events in one statement (an import of hundreds of rows)."""
+    return AuditEvent.objects.bulk_create(events, batch_size=500)
