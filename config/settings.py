@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.DatabaseRetryMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sasaeai.accounts.middleware.SecondFactorMiddleware",
     "config.middleware.StaffSessionMiddleware",
