@@ -243,3 +243,33 @@ def test_the_table_keeps_placeholders_and_margins():
     rows = chart_table(omitama())
     assert len(rows) == 4
     assert rows[2]["value"] == "11.5%" and rows[2]["margin"] == "±2.1ポイント"
+
+
+def test_a_chart_is_drawn_once_for_the_same_figures_and_again_when_one_changes(world):
+    from sasaeai.indicators import charts
+
+    indicator = Indicator.objects.create(plan=world.published, name="見守り活動の参加者数",
+                                         unit="人")
+    baseline = Observation.objects.create(indicator=indicator, role="baseline", year=2020,
+                                          value=Decimal("120"), verbatim="120人")
+    Observation.objects.create(indicator=indicator, role="actual", year=2023,
+                               value=Decimal("150"), verbatim="150人")
+    drawn: list[int] = []
+    render = charts._render
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(1)
+        return render(*args, **kwargs)
+
+    charts._DRAWN.clear()
+    charts._render = counting  # type: ignore[assignment]
+    try:
+        first = indicator_chart_svg(Indicator.objects.get(pk=indicator.pk))
+        again = indicator_chart_svg(Indicator.objects.get(pk=indicator.pk))
+        assert again == first and len(drawn) == 1
+        baseline.value, baseline.verbatim = Decimal("125"), "125人"
+        baseline.save()
+        changed = indicator_chart_svg(Indicator.objects.get(pk=indicator.pk))
+        assert len(drawn) == 2 and changed != first
+    finally:
+        charts._render = render  # type: ignore[assignment]
