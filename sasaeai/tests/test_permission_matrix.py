@@ -712,7 +712,7 @@ def ask(estate: Estate, routes: list[str]) -> Outcome:
                         if route.startswith("api:") and who.key:
                             headers["Authorization"] = f"Bearer {who.key}"
                         log.records.clear()
-                        sid = transaction.savepoint()
+                        sid = transaction.savepoint_create()
                         try:
                             with writes_watched() as writes:
                                 if method == GET:
