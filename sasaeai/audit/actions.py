@@ -30,6 +30,25 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def actor_label(by: Any) -> str:
+    """Who acted, as they stood then: the name and each organization with its role, e.g.
+    「事務局の佐藤（ささえ市・事務局）」 (memberships change; the trail keeps what held)."""
+    if by is None:
+        return "システム"
+    if not getattr(by, "is_authenticated", False):
+        return str(by)
+    label = getattr(by, "_sasaeai_audit_label", None)
+    if label is None:
+        from sasaeai.accounts.models import Membership
+
+        roles = "、".join(f"{m.organization.name}・{m.get_role_display()}" for m in
+                         Membership.objects.filter(user=by).select_related("organization"))
+        label = f"{by}（{roles}）" if roles else str(by)
+        label = label if len(label) <= 150 else label[:149] + "…"
+        by._sasaeai_audit_label = label
+    return label
+
+
 def event(
     *,
     by: Any,
@@ -45,7 +64,7 @@ def event(
     user = by if getattr(by, "is_authenticated", False) else None
     return AuditEvent(
         actor=user,
-        actor_label=str(by) if by is not None else "システム",
+        actor_label=actor_label(by),
         municipality_code=municipality_code,
         organization=organization,
         action=action,

@@ -53,3 +53,4 @@ def test_a_failed_sign_in_logs_the_name_tried_and_never_the_password(world: Worl
                       {"username": "sato", "password": PASSWORD + "x"})
     assert any(m.startswith("ログイン失敗 username='sato'") for m in messages(caplog))
     assert all(PASSWORD not in r.getMessage() for r in caplog.records)
+
