@@ -91,7 +91,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Innermost, so every other middleware still runs on a cached public page (ADR 0011).
+    "sasaeai.public.cache.PublicPageCacheMiddleware",
 ]
+# Public pages for readers not signed in: rendered once per change (see sasaeai/public/cache.py).
+SASAEAI_PUBLIC_CACHE_SECONDS = envint("SASAEAI_PUBLIC_CACHE_SECONDS", 300)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -51,6 +51,23 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
         synthetic_survey.load()
 
 
+# The public page cache (ADR 0011) knows a change by the audit trail; tests build their worlds
+# with factories, which leave none, so it is off unless a test asks for it (`public_cache`).
+settings.SASAEAI_PUBLIC_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def public_cache():  # type: ignore[no-untyped-def]
+    """The public page cache on, empty at the start and the end of the test."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    cache.clear()
+    with override_settings(SASAEAI_PUBLIC_CACHE_SECONDS=300):
+        yield cache
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
     return build_world()

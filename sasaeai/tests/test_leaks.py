@@ -121,3 +121,17 @@ def test_the_markers_are_there_for_those_who_may_see_them(world: World):
     found = {name for name, marker in MARKERS.items() if any(marker in t for t in pages.values())}
     assert {"draft", "unpublished_cycle", "opinion", "question"} <= found
     assert "other_city" not in found
+
+
+def test_no_marker_reaches_the_public_through_the_page_cache(world: World, public_cache):
+    """With the public page cache on (ADR 0011): the 事務局 reads every page first, then the
+    public reads the site twice, the second time from the cache; no marker in either."""
+    plant(world)
+    sato = Client()
+    sato.force_login(world.sato)
+    crawl(sato, ["/479001/"], limit=200)
+    for _ in range(2):
+        pages = crawl(Client(), ["/"], limit=300)
+        assert not [u for u, text in pages.items()
+                    if any(marker in text for marker in MARKERS.values())]
+    assert Client().get("/479001/dai3ji/")["X-Sasaeai-Cache"] == "hit"

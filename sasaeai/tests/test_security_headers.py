@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_every_page_carries_the_security_headers(world: World):
     response = Client().get("/479001/dai3ji/")
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
-    assert "script-src 'self' 'nonce-" in response["Content-Security-Policy"]
+    # Scripts only from our own origin: no inline script, so no nonce is needed (or sent).
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
