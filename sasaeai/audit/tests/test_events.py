@@ -18,4 +18,5 @@ def test_an_audit_event_names_who_acted_with_their_organization_and_role(world: 
     assert saved.actor == world.tanaka
     assert saved.actor_label == "担当課の田中（福祉課・担当）"
     assert saved.organization == "福祉課"
-    assert saved.before is not None and saved.after["progress"] == "実施しました。"
+    assert saved.before is not None and saved.after is not None
+    assert saved.after["progress"] == "実施しました。"
