@@ -94,11 +94,15 @@ def environment(*, database: str, engine: str) -> dict[str, str]:
     # matplotlib's font list is built on first use; a list built before the Japanese fonts were
     # installed lacks them (every chart then warns and falls back), so the bench keeps its own.
     env["MPLCONFIGDIR"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / "sasaeai-bench-matplotlib")  # noqa: S108
-    if engine == "postgresql":
-        env["DATABASE_URL"] = database_url(database)
-    else:
-        env["SQLITE_PATH"] = str(sqlite_path(database))
+    env.update(database_variables(database, engine))
     return env
+
+
+def database_variables(database: str, engine: str) -> dict[str, str]:
+    """The settings' environment variables that choose one bench database."""
+    if engine == "postgresql":
+        return {"DATABASE_URL": database_url(database)}
+    return {"SQLITE_PATH": str(sqlite_path(database))}
 
 
 def _pg_tool(tool: str, *args: str) -> subprocess.CompletedProcess[str]:

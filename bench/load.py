@@ -63,7 +63,7 @@ from bench.common import (
     PG_USER,
     ROOT,
     create_database,
-    database_url,
+    database_variables,
     drop_database,
     figure,
     merge_results,
@@ -153,10 +153,7 @@ def app_environment(engine: str, database: str, workdir: Path) -> dict[str, str]
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
     })
-    if engine == "postgresql":
-        env["DATABASE_URL"] = database_url(database)
-    else:
-        env["SQLITE_PATH"] = str(sqlite_path(database))
+    env.update(database_variables(database, engine))
     return env
 
 

@@ -54,11 +54,6 @@ def _next(request: HttpRequest) -> str:
     return "/"
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _verified(request: HttpRequest, device: Any) -> None:
     otp_login(request, device)
     request.session.cycle_key()  # a new session key once both factors are given
@@ -93,8 +88,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 return redirect(_next(request))
         logger.warning("二段階認証の失敗 by %s", who(user))
         form.add_error("code", refused or "確認コードが正しくありません。")
-    return _no_store(render(request, "accounts/two_factor.html", {
-        "form": form, "next": _next(request)}, status=400 if form.errors else 200))
+    return render(request, "accounts/two_factor.html", {
+        "form": form, "next": _next(request)}, status=400 if form.errors else 200)
 
 
 class SetupForm(CodeForm):
@@ -123,15 +118,15 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         else:
             del request.session[SETUP_KEY]
             _verified(request, device)
-            return _no_store(render(request, "accounts/recovery_codes.html", {
-                "codes": codes, "next": _next(request), "first": True}))
+            return render(request, "accounts/recovery_codes.html", {
+                "codes": codes, "next": _next(request), "first": True})
     probe = TOTPDevice(user=user, name="認証アプリ", key=key)
     secret = b32encode(unhexlify(key)).decode()
     qr = segno.make(probe.config_url, error="m").svg_inline(scale=4, title="認証アプリ登録用のQRコード")
-    return _no_store(render(request, "accounts/two_factor_setup.html", {
+    return render(request, "accounts/two_factor_setup.html", {
         "form": form, "qr": qr, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
         "next": _next(request), "replacing": user_has_device(user),
-    }, status=400 if form.errors else 200))
+    }, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -142,5 +137,5 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("accounts:two_factor_setup")
-    return _no_store(render(request, "accounts/recovery_codes.html", {
-        "codes": codes, "next": "/accounts/profile/", "first": False}))
+    return render(request, "accounts/recovery_codes.html", {
+        "codes": codes, "next": "/accounts/profile/", "first": False})

@@ -30,6 +30,15 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def standing(user: Any) -> list[tuple[str, str]]:
+    """(organization, role) of each of the user's memberships: how the audit trail and the
+    security log name who someone is."""
+    from sasaeai.accounts.models import Membership
+
+    return [(m.organization.name, m.get_role_display())
+            for m in Membership.objects.filter(user=user).select_related("organization")]
+
+
 def actor_label(by: Any) -> str:
     """Who acted, as they stood then: the name and each organization with its role, e.g.
     「事務局の佐藤（ささえ市・事務局）」 (memberships change; the trail keeps what held)."""
@@ -39,10 +48,7 @@ def actor_label(by: Any) -> str:
         return str(by)
     label = getattr(by, "_sasaeai_audit_label", None)
     if label is None:
-        from sasaeai.accounts.models import Membership
-
-        roles = "、".join(f"{m.organization.name}・{m.get_role_display()}" for m in
-                         Membership.objects.filter(user=by).select_related("organization"))
+        roles = "、".join(f"{org}・{role}" for org, role in standing(by))
         label = f"{by}（{roles}）" if roles else str(by)
         label = label if len(label) <= 150 else label[:149] + "…"
         by._sasaeai_audit_label = label

@@ -26,12 +26,9 @@ def who(user: Any) -> str:
     """The user and their organizations, as a log names them."""
     if user is None or not user.is_authenticated:
         return "匿名"
-    from sasaeai.accounts.models import Membership
+    from sasaeai.audit.actions import standing
 
-    orgs = ", ".join(
-        f"{m.organization.name}({m.get_role_display()})"
-        for m in Membership.objects.filter(user=user).select_related("organization")
-    )
+    orgs = ", ".join(f"{org}({role})" for org, role in standing(user))
     return f"user={user.pk}:{user.get_username()} [{orgs}]"
 
 
@@ -56,6 +53,9 @@ class RefusalLogMiddleware:
 @receiver(user_login_failed)
 def log_failed_sign_in(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
                        **kwargs: Any) -> None:
-    # Django already replaces the password in `credentials`; only the user name is logged.
-    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    # Django already replaces the password in `credentials`; only the user name is logged, with
+    # the address django-axes counts (behind our proxies, the client's).
+    from sasaeai.accounts.throttle import client_ip
+
+    address = client_ip(request) if request is not None else ""
     logger.warning("ログイン失敗 username=%r from %s", credentials.get("username", ""), address)
