@@ -16,14 +16,21 @@ PYTHON ?= $(shell for v in 3.12.1 3.13.0; do p="$$(pyenv prefix $$v 2>/dev/null)
 export UV_COMPILE_BYTECODE := 1
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 
-.PHONY: run test bootstrap system-packages lint lock bench clean
+.PHONY: run dev test bootstrap system-packages lint lock bench clean
 
-# The task worker (committee packets) runs beside the server and stops with it.
+# Served as in production: gunicorn with DEBUG off, static files by WhiteNoise, and the task
+# worker (committee packets) beside it, stopped with it (config/serve.py).
 run: bootstrap
 	$(BIN)/sasaeai migrate --no-input
 	$(BIN)/sasaeai demo
+	$(BIN)/python -m config.serve --bind $(HOST)
+
+# For developing: Django's autoreloading server with DEBUG on (tracebacks in the browser).
+dev: bootstrap
+	$(BIN)/sasaeai migrate --no-input
+	$(BIN)/sasaeai demo
 	$(BIN)/sasaeai db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
-	  $(BIN)/sasaeai runserver $(HOST)
+	  DEBUG=1 $(BIN)/sasaeai runserver $(HOST)
 
 test: bootstrap
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -34,9 +34,9 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > limit:
             page = render_to_string("413.html", {"limit_mb": limit // 1024 // 1024})
-            response = HttpResponse(page, status=413)
-            response["Connection"] = "close"
-            return response
+            # No `Connection: close`: a hop-by-hop header is the server's to set (wsgiref refuses
+            # it with a 500; gunicorn drops it and discards the unread body itself).
+            return HttpResponse(page, status=413)
         return self.get_response(request)
 
 

@@ -1,6 +1,7 @@
 """sasaeai settings: one file, configured from the environment (house style 1).
 
-Runs after a fresh checkout with no environment at all: SQLite in the working tree, DEBUG on.
+Runs after a fresh checkout with no environment at all: SQLite in the working tree, DEBUG off
+(a developer asks for DEBUG=1 explicitly: its error pages show settings and the environment).
 Production sets SASAEAI_ENV=production, SECRET_KEY, ALLOWED_HOSTS and usually DATABASE_URL.
 """
 
@@ -26,7 +27,7 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 PRODUCTION = os.environ.get("SASAEAI_ENV", "development") == "production"
-DEBUG = envbool("DEBUG", not PRODUCTION)
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else "dev-only-not-secret-sasaeai")
 if not SECRET_KEY:
     raise RuntimeError("本番環境では SECRET_KEY を設定してください (set SECRET_KEY in production)")
