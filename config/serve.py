@@ -26,6 +26,8 @@ def gunicorn_command(bind: str, workers: int, threads: int) -> list[str]:
             "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "10",
             # Longer than a browser's pause between clicks, so the connection is reused.
             "--keep-alive", "10",
+            # gunicorn 27's control socket has one path per user: two servers would share it.
+            "--no-control-socket",
             "--access-logfile", "-", "--error-logfile", "-", "--log-level", "info"]
 
 
