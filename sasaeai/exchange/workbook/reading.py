@@ -100,17 +100,7 @@ class _Parser(_Structure):
 
     # 役割 ------------------------------------------------------------------------------------
     def statements(self, rows: list[_Row]) -> None:
-        numbers: dict[str, int] = {}
-        for index, row in enumerate(rows):
-            number = fold(row["役割番号"], ignore_case=True)
-            if not number:
-                continue
-            if number in numbers:
-                self.error(STATEMENTS, f"役割番号「{row['役割番号'].strip()}」が2回あります"
-                                       f"（{rows[numbers[number]].line}行目と{row.line}行目）。",
-                           row.line, "役割番号")
-            else:
-                numbers[number] = index
+        numbers = self._statement_numbers(rows)
         self.statements_out: list[dict[str, Any]] = []
         targets: list[tuple[str | None, str | None]] = []
         for index, row in enumerate(rows):
@@ -118,17 +108,7 @@ class _Parser(_Structure):
             if not _code_key(row["主体の見出し"]):
                 self.error(STATEMENTS, "主体の見出しがありません。", row.line, "主体の見出し")
             element, initiative = self._subject(row)
-            repeat_of = None
-            repeat = fold(row["再掲元の役割番号"], ignore_case=True)
-            if repeat:
-                if repeat not in numbers:
-                    self.error(STATEMENTS, f"役割番号「{row['再掲元の役割番号'].strip()}」の役割が"
-                                           "ありません。", row.line, "再掲元の役割番号")
-                elif numbers[repeat] == index:
-                    self.error(STATEMENTS, "自分自身を再掲元にはできません。", row.line,
-                               "再掲元の役割番号")
-                else:
-                    repeat_of = f"S{numbers[repeat] + 1}"
+            repeat_of = self._repeat_of(row, index, numbers)
             targets.append((element, initiative))
             self.statements_out.append({
                 "key": f"S{index + 1}",
@@ -140,6 +120,35 @@ class _Parser(_Structure):
             })
         for item, order in zip(self.statements_out, _orders(targets), strict=True):
             item["order"] = order
+
+    def _statement_numbers(self, rows: list[_Row]) -> dict[str, int]:
+        """The 役割番号 of the rows (by its folded text) and the index of its row."""
+        numbers: dict[str, int] = {}
+        for index, row in enumerate(rows):
+            number = fold(row["役割番号"], ignore_case=True)
+            if not number:
+                continue
+            if number in numbers:
+                self.error(STATEMENTS, f"役割番号「{row['役割番号'].strip()}」が2回あります"
+                                       f"（{rows[numbers[number]].line}行目と{row.line}行目）。",
+                           row.line, "役割番号")
+            else:
+                numbers[number] = index
+        return numbers
+
+    def _repeat_of(self, row: _Row, index: int, numbers: dict[str, int]) -> str | None:
+        """The key of the statement a 再掲 row repeats."""
+        repeat = fold(row["再掲元の役割番号"], ignore_case=True)
+        if not repeat:
+            return None
+        if repeat not in numbers:
+            self.error(STATEMENTS, f"役割番号「{row['再掲元の役割番号'].strip()}」の役割が"
+                                   "ありません。", row.line, "再掲元の役割番号")
+            return None
+        if numbers[repeat] == index:
+            self.error(STATEMENTS, "自分自身を再掲元にはできません。", row.line, "再掲元の役割番号")
+            return None
+        return f"S{numbers[repeat] + 1}"
 
     def _subject(self, row: _Row) -> tuple[str | None, str | None]:
         kind = self.choice(STATEMENTS, row, "対象の種類", SUBJECTS)
@@ -176,25 +185,11 @@ class _Parser(_Structure):
 
     # 課題 ------------------------------------------------------------------------------------
     def challenges(self, rows: list[_Row]) -> None:
-        groups: dict[str, list[_Row]] = {}
-        for row in rows:
-            number = fold(row["課題番号"], ignore_case=True)
-            if not number:
-                self.error(CHALLENGES, "課題番号がありません（C1 のように書き、同じ課題の根拠の行には"
-                                       "同じ課題番号を書きます）。", row.line, "課題番号")
-                continue
-            groups.setdefault(number, []).append(row)
         self.challenges_out: list[dict[str, Any]] = []
         labels: dict[str, int] = {}
-        head_columns = ("番号", "課題", "説明", "対応する項目コード", "対応する取組コード")
-        for group in groups.values():
+        for group in self._challenge_groups(rows):
             first = group[0]
-            for row in group[1:]:
-                for column in head_columns:
-                    if row[column].strip() and row[column] != first[column]:
-                        self.error(CHALLENGES, f"同じ課題番号の最初の行（{first.line}行目）と内容が"
-                                               "違います。課題の内容は最初の行にだけ書いてください。",
-                                   row.line, column)
+            self._same_challenge(group)
             number = self.text(CHALLENGES, first, "番号")
             if number.strip():
                 key = _code_key(number)
@@ -207,17 +202,7 @@ class _Parser(_Structure):
                         for line in _lines(first["対応する項目コード"])]
             initiatives = [self.initiative_ref(CHALLENGES, first, "対応する取組コード", line)
                            for line in _lines(first["対応する取組コード"])]
-            evidence: list[dict[str, Any]] = []
-            for row in group:
-                kind = self.choice(CHALLENGES, row, "根拠の種類", EVIDENCE_KINDS,
-                                   aliases=EVIDENCE_ALIASES)
-                text = self.text(CHALLENGES, row, "根拠")
-                if not text.strip():
-                    if kind:
-                        self.error(CHALLENGES, "根拠の種類があるのに、根拠がありません。", row.line,
-                                   "根拠")
-                    continue
-                evidence.append({"kind": kind or "", "text": text, "order": len(evidence)})
+            evidence = self._evidence(group)
             self.challenges_out.append({
                 "number_label": number,
                 "title": self.text(CHALLENGES, first, "課題", required=True),
@@ -227,6 +212,42 @@ class _Parser(_Structure):
                 "initiatives": sorted({k for k in initiatives if k}, key=_key_number),
                 "evidence": evidence,
             })
+
+    def _challenge_groups(self, rows: list[_Row]) -> list[list[_Row]]:
+        """The rows of each challenge (one a piece of evidence), grouped by 課題番号."""
+        groups: dict[str, list[_Row]] = {}
+        for row in rows:
+            number = fold(row["課題番号"], ignore_case=True)
+            if not number:
+                self.error(CHALLENGES, "課題番号がありません（C1 のように書き、同じ課題の根拠の行には"
+                                       "同じ課題番号を書きます）。", row.line, "課題番号")
+                continue
+            groups.setdefault(number, []).append(row)
+        return list(groups.values())
+
+    def _same_challenge(self, group: list[_Row]) -> None:
+        """The challenge itself is written on its first row: a later row may repeat it, not
+        change it."""
+        first = group[0]
+        for row in group[1:]:
+            for column in ("番号", "課題", "説明", "対応する項目コード", "対応する取組コード"):
+                if row[column].strip() and row[column] != first[column]:
+                    self.error(CHALLENGES, f"同じ課題番号の最初の行（{first.line}行目）と内容が"
+                                           "違います。課題の内容は最初の行にだけ書いてください。",
+                               row.line, column)
+
+    def _evidence(self, group: list[_Row]) -> list[dict[str, Any]]:
+        evidence: list[dict[str, Any]] = []
+        for row in group:
+            kind = self.choice(CHALLENGES, row, "根拠の種類", EVIDENCE_KINDS,
+                               aliases=EVIDENCE_ALIASES)
+            text = self.text(CHALLENGES, row, "根拠")
+            if not text.strip():
+                if kind:
+                    self.error(CHALLENGES, "根拠の種類があるのに、根拠がありません。", row.line, "根拠")
+                continue
+            evidence.append({"kind": kind or "", "text": text, "order": len(evidence)})
+        return evidence
 
     # 指標・目標値・実績値 --------------------------------------------------------------------
     def indicators(self, rows: list[_Row]) -> None:
@@ -306,52 +327,58 @@ class _Parser(_Structure):
         found: list[tuple[dict[str, Any], tuple[str, int, int], dict[str, Any]]] = []
         for position, row in enumerate(rows):
             indicator = self._indicator(OBSERVATIONS, row)
-            role = self.choice(OBSERVATIONS, row, "区分", ROLES, required=True)
-            year = self.cell(OBSERVATIONS, row, "年", _year_value)
-            year_end = self.cell(OBSERVATIONS, row, "期間の終わりの年", _year_value)
-            if year_end is not None:
-                if year is None and not row["年"].strip():
-                    self.error(OBSERVATIONS, "期間の終わりの年があるのに、年がありません。",
-                               row.line, "年")
-                elif year is not None and year_end < year:
-                    self.error(OBSERVATIONS, "期間の終わりの年が、年より前です。", row.line,
-                               "期間の終わりの年")
-            status = self.choice(OBSERVATIONS, row, "状態", OBSERVATION_STATUSES,
-                                 default="measured")
-            value = self.cell(OBSERVATIONS, row, "値", _decimal_value(10**10))
-            if status in VALUED_STATUSES and value is None and not row["値"].strip():
-                self.error(OBSERVATIONS, f"状態が「{OBSERVATION_STATUSES[status]}」のときは値が"
-                                         "必要です（値がなければ状態を選んでください）。",
-                           row.line, "値")
-            if status and status not in VALUED_STATUSES and value is not None:
-                self.error(OBSERVATIONS, f"状態が「{OBSERVATION_STATUSES[status]}」のときは値を"
-                                         "書きません。", row.line, "値")
-            low = self.cell(OBSERVATIONS, row, "95%信頼区間の下限", _decimal_value(10**10))
-            high = self.cell(OBSERVATIONS, row, "95%信頼区間の上限", _decimal_value(10**10))
-            if low is not None and high is not None and Decimal(low) > Decimal(high):
-                self.error(OBSERVATIONS, "95%信頼区間の下限が上限より大きくなっています。",
-                           row.line, "95%信頼区間の下限")
-            margin = self.cell(OBSERVATIONS, row, "誤差", _decimal_value(10**4))
-            basis = self.choice(OBSERVATIONS, row, "誤差の根拠", MARGIN_BASES,
-                                aliases=MARGIN_ALIASES)
-            breakdown = self.cell(OBSERVATIONS, row, "内訳（JSON）", _breakdown_value)
-            item = {
-                "role": role, "year": year, "year_end": year_end,
-                "year_kind": self.choice(OBSERVATIONS, row, "年・年度の別", YEAR_KINDS,
-                                         default="fiscal", aliases=YEAR_KIND_ALIASES),
-                "as_of": self.cell(OBSERVATIONS, row, "時点", _date_value), "value": value,
-                "verbatim": self.text(OBSERVATIONS, row, "表記どおり"), "status": status,
-                "sample_size": self.cell(OBSERVATIONS, row, "回答数", _integer_value),
-                "margin": margin, "margin_basis": basis, "ci_low": low, "ci_high": high,
-                "breakdown_label": self.text(OBSERVATIONS, row, "内訳の区分"),
-                "breakdown": breakdown if breakdown is not None else [],
-                "note": self.text(OBSERVATIONS, row, "注記"),
-                "area": self.area_ref(OBSERVATIONS, row, "圏域"),
-            }
+            item = self._observation(row)
             if indicator is not None:
-                found.append((indicator, (role or "", year or 0, position), item))
+                found.append((indicator, (item["role"] or "", item["year"] or 0, position), item))
         for indicator, _sort, observation in sorted(found, key=lambda f: f[1]):
             indicator["observations"].append(observation)
+
+    def _observation(self, row: _Row) -> dict[str, Any]:
+        role = self.choice(OBSERVATIONS, row, "区分", ROLES, required=True)
+        year = self.cell(OBSERVATIONS, row, "年", _year_value)
+        year_end = self.cell(OBSERVATIONS, row, "期間の終わりの年", _year_value)
+        if year_end is not None:
+            if year is None and not row["年"].strip():
+                self.error(OBSERVATIONS, "期間の終わりの年があるのに、年がありません。",
+                           row.line, "年")
+            elif year is not None and year_end < year:
+                self.error(OBSERVATIONS, "期間の終わりの年が、年より前です。", row.line,
+                           "期間の終わりの年")
+        status = self.choice(OBSERVATIONS, row, "状態", OBSERVATION_STATUSES, default="measured")
+        value = self._observed_value(row, status)
+        low = self.cell(OBSERVATIONS, row, "95%信頼区間の下限", _decimal_value(10**10))
+        high = self.cell(OBSERVATIONS, row, "95%信頼区間の上限", _decimal_value(10**10))
+        if low is not None and high is not None and Decimal(low) > Decimal(high):
+            self.error(OBSERVATIONS, "95%信頼区間の下限が上限より大きくなっています。",
+                       row.line, "95%信頼区間の下限")
+        margin = self.cell(OBSERVATIONS, row, "誤差", _decimal_value(10**4))
+        basis = self.choice(OBSERVATIONS, row, "誤差の根拠", MARGIN_BASES, aliases=MARGIN_ALIASES)
+        breakdown = self.cell(OBSERVATIONS, row, "内訳（JSON）", _breakdown_value)
+        return {
+            "role": role, "year": year, "year_end": year_end,
+            "year_kind": self.choice(OBSERVATIONS, row, "年・年度の別", YEAR_KINDS,
+                                     default="fiscal", aliases=YEAR_KIND_ALIASES),
+            "as_of": self.cell(OBSERVATIONS, row, "時点", _date_value), "value": value,
+            "verbatim": self.text(OBSERVATIONS, row, "表記どおり"), "status": status,
+            "sample_size": self.cell(OBSERVATIONS, row, "回答数", _integer_value),
+            "margin": margin, "margin_basis": basis, "ci_low": low, "ci_high": high,
+            "breakdown_label": self.text(OBSERVATIONS, row, "内訳の区分"),
+            "breakdown": breakdown if breakdown is not None else [],
+            "note": self.text(OBSERVATIONS, row, "注記"),
+            "area": self.area_ref(OBSERVATIONS, row, "圏域"),
+        }
+
+    def _observed_value(self, row: _Row, status: str | None) -> str | None:
+        """The 値, which a measured or estimated observation needs and no other may have."""
+        value: str | None = self.cell(OBSERVATIONS, row, "値", _decimal_value(10**10))
+        if status in VALUED_STATUSES and value is None and not row["値"].strip():
+            self.error(OBSERVATIONS, f"状態が「{OBSERVATION_STATUSES[status]}」のときは値が"
+                                     "必要です（値がなければ状態を選んでください）。",
+                       row.line, "値")
+        if status and status not in VALUED_STATUSES and value is not None:
+            self.error(OBSERVATIONS, f"状態が「{OBSERVATION_STATUSES[status]}」のときは値を"
+                                     "書きません。", row.line, "値")
+        return value
 
     # The whole book --------------------------------------------------------------------------
     def run(self) -> dict[str, Any] | None:

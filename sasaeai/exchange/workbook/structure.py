@@ -155,31 +155,9 @@ class _Structure(_Reader):
 
     # 計画 ------------------------------------------------------------------------------------
     def plan(self) -> dict[str, Any]:
-        rows = self.book.get(PLAN, [])
-        header = [fold(t, ignore_case=True) for t in (rows[0] if rows else [])]
-        if header[:2] != [fold("項目", ignore_case=True), fold("値", ignore_case=True)]:
-            self.error(PLAN, "1行目の見出し（項目・値）がありません。1行目は変えないでください。")
+        values = self._plan_fields()
+        if values is None:
             return {}
-        fields = {fold(f.label, ignore_case=True): f for f in PLAN_FIELDS}
-        values: dict[str, _Row] = {}
-        for line, cells in enumerate(rows[1:], start=2):
-            label = cells[0] if cells else ""
-            value = cells[1] if len(cells) > 1 else ""
-            if not label.strip() and not value.strip():
-                continue
-            item = fields.get(fold(label, ignore_case=True))
-            if item is None:
-                self.error(PLAN, f"「{label.strip()}」という項目はありません。項目の列は変えないで"
-                                 "ください。" if label.strip() else "項目の名前がありません。",
-                           line, "項目")
-            elif item.label in values:
-                self.error(PLAN, f"項目「{item.label}」が2回あります"
-                                 f"（{values[item.label].line}行目と{line}行目）。", line, "項目")
-            else:
-                values[item.label] = _Row(line, {item.label: value})
-        for item in PLAN_FIELDS:
-            if item.required and not values.get(item.label, _Row(0, {}))[item.label].strip():
-                self.error(PLAN, f"{item.label}がありません。")
 
         def get(label: str) -> _Row:
             return values.get(label, _Row(0, {}))
@@ -205,16 +183,8 @@ class _Structure(_Reader):
         for name in unknown:
             self.error(PLAN, f"「{name}」という組織がありません（「組織」シートの組織名を書いて"
                              "ください）。", owners_row.line, "策定主体")
-        links: dict[str, dict[str, str] | None] = {}
-        for label in ("前計画", "上位計画"):
-            link_slug, title = text(label).strip(), text(f"{label}の名称")
-            if link_slug and not _SLUG.fullmatch(link_slug):
-                self.error(PLAN, f"「{link_slug}」はURL名として使えません（半角英数字・ハイフン・"
-                                 "下線）。", get(label).line, label)
-            if title.strip() and not link_slug:
-                self.error(PLAN, f"{label}の名称があるのに、{label}のURL名がありません。",
-                           get(f"{label}の名称").line, f"{label}の名称")
-            links[label] = {"slug": link_slug, "title": title} if link_slug else None
+        links = {label: self._plan_link(label, get(label), get(f"{label}の名称"))
+                 for label in ("前計画", "上位計画")}
         area_row = get("対象圏域")
         return {
             "slug": slug, "title": text("計画名"), "kind": kind,
@@ -227,6 +197,49 @@ class _Structure(_Reader):
             "area": self.area_ref(PLAN, area_row, "対象圏域") if area_row.line else None,
         }
 
+    def _plan_fields(self) -> dict[str, _Row] | None:
+        """The 計画 sheet's 項目・値 rows by label (each a one-cell row), or None without its
+        header. Unknown and repeated labels and missing required values are errors."""
+        rows = self.book.get(PLAN, [])
+        header = [fold(t, ignore_case=True) for t in (rows[0] if rows else [])]
+        if header[:2] != [fold("項目", ignore_case=True), fold("値", ignore_case=True)]:
+            self.error(PLAN, "1行目の見出し（項目・値）がありません。1行目は変えないでください。")
+            return None
+        fields = {fold(f.label, ignore_case=True): f for f in PLAN_FIELDS}
+        values: dict[str, _Row] = {}
+        for line, cells in enumerate(rows[1:], start=2):
+            label = cells[0] if cells else ""
+            value = cells[1] if len(cells) > 1 else ""
+            if not label.strip() and not value.strip():
+                continue
+            item = fields.get(fold(label, ignore_case=True))
+            if item is None:
+                self.error(PLAN, f"「{label.strip()}」という項目はありません。項目の列は変えないで"
+                                 "ください。" if label.strip() else "項目の名前がありません。",
+                           line, "項目")
+            elif item.label in values:
+                self.error(PLAN, f"項目「{item.label}」が2回あります"
+                                 f"（{values[item.label].line}行目と{line}行目）。", line, "項目")
+            else:
+                values[item.label] = _Row(line, {item.label: value})
+        for item in PLAN_FIELDS:
+            if item.required and not values.get(item.label, _Row(0, {}))[item.label].strip():
+                self.error(PLAN, f"{item.label}がありません。")
+        return values
+
+    def _plan_link(self, label: str, slug_row: _Row, title_row: _Row) -> dict[str, str] | None:
+        """前計画 or 上位計画: another plan of the municipality, by URL名."""
+        slug = self.text(PLAN, slug_row, label).strip() if slug_row.line else ""
+        title_label = f"{label}の名称"
+        title = self.text(PLAN, title_row, title_label) if title_row.line else ""
+        if slug and not _SLUG.fullmatch(slug):
+            self.error(PLAN, f"「{slug}」はURL名として使えません（半角英数字・ハイフン・"
+                             "下線）。", slug_row.line, label)
+        if title.strip() and not slug:
+            self.error(PLAN, f"{label}の名称があるのに、{label}のURL名がありません。",
+                       title_row.line, title_label)
+        return {"slug": slug, "title": title} if slug else None
+
     # 体系 ------------------------------------------------------------------------------------
     def elements(self, rows: list[_Row]) -> None:
         every = {_code_key(r["項目コード"]): r.line for r in rows if _code_key(r["項目コード"])}
@@ -236,30 +249,13 @@ class _Structure(_Reader):
         codes: list[str] = []
         numbers: dict[tuple[int | None, str, str], int] = {}
         for row in rows:
-            parent: int | None = None
-            parent_key = _code_key(row["上位の項目コード"])
-            if parent_key:
-                if parent_key in self.element_index:
-                    parent = self.element_index[parent_key]
-                elif parent_key in every:
-                    self.error(ELEMENTS, f"上位の項目「{row['上位の項目コード'].strip()}」"
-                                         f"（{every[parent_key]}行目）は、この行より上に書いてください。",
-                               row.line, "上位の項目コード")
-                else:
-                    self.error(ELEMENTS, f"「{row['上位の項目コード'].strip()}」という項目がありません。",
-                               row.line, "上位の項目コード")
+            parent = self.earlier(ELEMENTS, row, "上位の項目コード", self.element_index, every,
+                                  "項目")
             level = self.text(ELEMENTS, row, "階層名", required=True)
             number = self.text(ELEMENTS, row, "番号")
             title = self.text(ELEMENTS, row, "名称", required=True)
-            code = _code_key(row["項目コード"])
-            if not code:
-                own = _label(number, title)
-                code = _code_key(f"{codes[parent]}{SEPARATOR}{own}" if parent is not None
-                                 else own)
-            if code in self.element_index:
-                first = items[self.element_index[code]]["line"]
-                self.error(ELEMENTS, f"項目コード「{code}」が2回あります（{first}行目と{row.line}"
-                                     "行目）。", row.line, "項目コード")
+            code = self.code(ELEMENTS, row, "項目コード", self.element_index, items,
+                             codes[parent] if parent is not None else None, _label(number, title))
             if number.strip():
                 slot = (parent, _code_key(level), _code_key(number))
                 if slot in numbers:
@@ -277,6 +273,17 @@ class _Structure(_Reader):
             self.element_index.setdefault(code, len(items) - 1)
         self.element_order = _tree_order(parents)
         self.element_keys, self.elements_out = self._tree(items, parents, "E")
+
+    def code(self, sheet: str, row: _Row, column: str, index: dict[str, int],
+             items: list[dict[str, Any]], parent: str | None, own: str) -> str:
+        """A row's code as written, or else made from its parent's code and its own label; a
+        code already taken by an earlier row is an error."""
+        code = _code_key(row[column]) or _code_key(f"{parent}{SEPARATOR}{own}" if parent is not None
+                                                   else own)
+        if code in index:
+            self.error(sheet, f"{column}「{code}」が2回あります（{items[index[code]]['line']}行目と"
+                              f"{row.line}行目）。", row.line, column)
+        return code
 
     def element_ref(self, sheet: str, row: _Row, column: str, text: str | None = None
                     ) -> str | None:
@@ -298,15 +305,9 @@ class _Structure(_Reader):
                            "項目コード")
             number = self.text(INITIATIVES, row, "番号")
             title = self.text(INITIATIVES, row, "名称", required=True)
-            code = _code_key(row["取組コード"])
-            if not code:
-                own = _label(number, title)
-                code = _code_key(f"{codes_by_index[home]}{SEPARATOR}{own}" if home is not None
-                                 else own)
-            if code in self.initiative_index:
-                first = items[self.initiative_index[code]]["line"]
-                self.error(INITIATIVES, f"取組コード「{code}」が2回あります（{first}行目と"
-                                        f"{row.line}行目）。", row.line, "取組コード")
+            code = self.code(INITIATIVES, row, "取組コード", self.initiative_index, items,
+                             codes_by_index[home] if home is not None else None,
+                             _label(number, title))
             if number.strip() and home is not None:
                 slot = (home, _code_key(number))
                 if slot in numbers:
@@ -326,6 +327,12 @@ class _Structure(_Reader):
             homes.append(home)
             placements.append(self._placements(row, home))
             self.initiative_index.setdefault(code, len(items) - 1)
+        self._initiatives_out(items, homes, placements)
+
+    def _initiatives_out(self, items: list[dict[str, Any]], homes: list[int | None],
+                         placements: list[list[tuple[int, str, int]]]) -> None:
+        """Initiatives keyed and listed in the order of their home elements (the tree order),
+        then of their rows; placements by position in their 再掲先 cell, then by initiative."""
         rank = {index: position for position, index in enumerate(self.element_order)}
 
         def home_rank(i: int) -> int:
