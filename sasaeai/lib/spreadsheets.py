@@ -23,13 +23,14 @@ Plain Python: no Django here, so the importers, commands and tests can all use i
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -291,6 +292,25 @@ def _open_book(data: bytes, *, max_bytes: int, max_ratio: float, max_members: in
     return book
 
 
+@contextlib.contextmanager
+def _opened(data: bytes, *, max_bytes: int, max_ratio: float, max_members: int,
+            max_unpacked: int) -> Iterator[Any]:
+    """A checked book, open for the `with` block; anything but our own refusal that goes wrong
+    while reading it becomes the one Japanese message, and the book is closed either way."""
+    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                      max_unpacked=max_unpacked)
+    try:
+        yield book
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(
+            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
+        ) from exc
+    finally:
+        book.close()
+
+
 def _sheet_rows(worksheet: Any, *, max_rows: int, max_cols: int,
                 where: str = "") -> list[list[str]]:
     """The rows of one worksheet as strings (see `read_xlsx`). `where` names the sheet in the
@@ -329,21 +349,12 @@ def read_xlsx(
     Raises SpreadsheetError for anything that is not a plain, reasonably sized .xlsx, and for any
     formula: a formula's cached value may be stale or forged, and evaluating it is not our job.
     """
-    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
-                      max_unpacked=max_unpacked)
-    try:
+    with _opened(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                 max_unpacked=max_unpacked) as book:
         if not book.sheetnames:
             raise SpreadsheetError(NOT_XLSX + "シートがありません。")
         worksheet = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
         return _sheet_rows(worksheet, max_rows=max_rows, max_cols=max_cols)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:
-        raise SpreadsheetError(
-            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
-        ) from exc
-    finally:
-        book.close()
 
 
 def read_xlsx_book(
@@ -354,9 +365,8 @@ def read_xlsx_book(
     """Every worksheet of a book, by sheet name in the book's order, read in one open with the
     checks and limits of `read_xlsx` (`max_rows` and `max_cols` apply to each sheet). A formula
     in any sheet refuses the whole file, naming the sheet and the cell."""
-    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
-                      max_unpacked=max_unpacked)
-    try:
+    with _opened(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                 max_unpacked=max_unpacked) as book:
         worksheets = list(book.worksheets)
         if not worksheets:
             raise SpreadsheetError(NOT_XLSX + "シートがありません。")
@@ -367,14 +377,6 @@ def read_xlsx_book(
                                          where=f"「{worksheet.title}」シートの")
             for worksheet in worksheets
         }
-    except SpreadsheetError:
-        raise
-    except Exception as exc:
-        raise SpreadsheetError(
-            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
-        ) from exc
-    finally:
-        book.close()
 
 
 def decode_text(data: bytes) -> str:

@@ -87,6 +87,15 @@ class _Reader:
                                    for t, i in positions.items()}))
         return out
 
+    def once(self, sheet: str, seen: dict[Any, int], key: Any, row: _Row, column: str,
+             repeated: str, advice: str = "") -> None:
+        """Remembers the first row of `key`; a later row with the same key is an error naming
+        both rows: 「{repeated}（3行目と7行目）。{advice}」."""
+        if key in seen:
+            self.error(sheet, f"{repeated}（{seen[key]}行目と{row.line}行目）。{advice}", row.line,
+                       column)
+        seen.setdefault(key, row.line)
+
     # Cells -----------------------------------------------------------------------------------
     def text(self, sheet: str, row: _Row, column: str, *, required: bool = False) -> str:
         value = row[column]

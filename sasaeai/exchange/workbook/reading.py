@@ -82,11 +82,8 @@ class _Parser(_Structure):
         for row in rows:
             label = self.text(ACTORS, row, "主体の見出し", required=True)
             key = _code_key(label)
-            if key in lines:
-                self.error(ACTORS, f"主体の見出し「{label.strip()}」が2回あります（{lines[key]}行目と"
-                                   f"{row.line}行目）。計画の中で見出しは重複できません。",
-                           row.line, "主体の見出し")
-            lines.setdefault(key, row.line)
+            self.once(ACTORS, lines, key, row, "主体の見出し",
+                      f"主体の見出し「{label.strip()}」が2回あります", "計画の中で見出しは重複できません。")
             self.actor_index.setdefault(key, len(self.actors_out))
             self.actors_out.append({
                 "key": f"A{len(self.actors_out) + 1}",
@@ -192,12 +189,8 @@ class _Parser(_Structure):
             self._same_challenge(group)
             number = self.text(CHALLENGES, first, "番号")
             if number.strip():
-                key = _code_key(number)
-                if key in labels:
-                    self.error(CHALLENGES, f"課題の番号「{number.strip()}」が2回あります"
-                                           f"（{labels[key]}行目と{first.line}行目）。",
-                               first.line, "番号")
-                labels.setdefault(key, first.line)
+                self.once(CHALLENGES, labels, _code_key(number), first, "番号",
+                          f"課題の番号「{number.strip()}」が2回あります")
             elements = [self.element_ref(CHALLENGES, first, "対応する項目コード", line)
                         for line in _lines(first["対応する項目コード"])]
             initiatives = [self.initiative_ref(CHALLENGES, first, "対応する取組コード", line)
@@ -311,11 +304,8 @@ class _Parser(_Structure):
                                     "（計画書の表記は「表記どおり」の列に書きます）。",
                            row.line, "目標値")
             if indicator is not None and year is not None and year_kind is not None:
-                slot = (id(indicator), year, year_kind)
-                if slot in years:
-                    self.error(TARGETS, f"この指標の{year}{YEAR_KINDS[year_kind]}の目標値が2つあります"
-                                        f"（{years[slot]}行目と{row.line}行目）。", row.line, "年")
-                years.setdefault(slot, row.line)
+                self.once(TARGETS, years, (id(indicator), year, year_kind), row, "年",
+                          f"この指標の{year}{YEAR_KINDS[year_kind]}の目標値が2つあります")
             if indicator is not None:
                 found.append((indicator, (year or 0, position), {
                     "year": year, "year_kind": year_kind, "kind": kind, "value": value,

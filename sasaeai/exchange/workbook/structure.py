@@ -257,13 +257,9 @@ class _Structure(_Reader):
             code = self.code(ELEMENTS, row, "項目コード", self.element_index, items,
                              codes[parent] if parent is not None else None, _label(number, title))
             if number.strip():
-                slot = (parent, _code_key(level), _code_key(number))
-                if slot in numbers:
-                    self.error(ELEMENTS, f"同じ上位の項目の下に、階層名「{level.strip()}」・番号"
-                                         f"「{number.strip()}」の項目が2つあります"
-                                         f"（{numbers[slot]}行目と{row.line}行目）。",
-                               row.line, "番号")
-                numbers.setdefault(slot, row.line)
+                self.once(ELEMENTS, numbers, (parent, _code_key(level), _code_key(number)), row,
+                          "番号", f"同じ上位の項目の下に、階層名「{level.strip()}」・番号"
+                                  f"「{number.strip()}」の項目が2つあります")
             items.append({"line": row.line, "level_label": level, "number_label": number,
                           "title": title, "description": self.text(ELEMENTS, row, "説明"),
                           "is_priority": bool(self.cell(ELEMENTS, row, "重点", _flag_value)),
@@ -309,12 +305,8 @@ class _Structure(_Reader):
                              codes_by_index[home] if home is not None else None,
                              _label(number, title))
             if number.strip() and home is not None:
-                slot = (home, _code_key(number))
-                if slot in numbers:
-                    self.error(INITIATIVES, f"同じ項目の下に、番号「{number.strip()}」の取組が2つ"
-                                            f"あります（{numbers[slot]}行目と{row.line}行目）。",
-                               row.line, "番号")
-                numbers.setdefault(slot, row.line)
+                self.once(INITIATIVES, numbers, (home, _code_key(number)), row, "番号",
+                          f"同じ項目の下に、番号「{number.strip()}」の取組が2つあります")
             responsible, unknown = _split_names(row["担当組織"], self.org_index)
             for name in unknown:
                 self.error(INITIATIVES, f"「{name}」という組織がありません（「組織」シートの組織名を"
