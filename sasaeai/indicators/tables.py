@@ -23,10 +23,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import unicodedata
 from dataclasses import dataclass, field
 
-from sasaeai.lib.spreadsheets import decode_text, read_csv, read_xlsx
+from sasaeai.lib.spreadsheets import decode_text, fold, is_blank, read_csv, read_xlsx
 from sasaeai.lib.values import CellValue, Status, TargetKind, parse_cell
 from sasaeai.lib.wareki import (
     WarekiError,
@@ -85,10 +84,6 @@ def rows_from_file(data: bytes, filename: str) -> list[list[str]]:
             raise TableError(f"行が多すぎます。{MAX_ROWS:,}行までにしてください。")
         return rows
     return read_csv(data, max_bytes=MAX_TABLE_BYTES, max_rows=MAX_ROWS, max_cols=MAX_COLUMNS)
-
-
-def fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 @dataclass
@@ -233,7 +228,7 @@ def _looks_like_names(cells: list[str]) -> bool:
 
 def parse_table(rows: list[list[str]], *, era: str = "") -> Table:
     table = Table()
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [r for r in rows if not is_blank(r)]
     if not rows:
         table.errors.append("表が空です。見出しの行と指標の行を貼り付けてください。")
         return table

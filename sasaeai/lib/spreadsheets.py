@@ -12,20 +12,31 @@ cached value. `read_csv` decodes UTF-8 (with or without a BOM), then cp932 (neve
 which rejects ① and 髙), and refuses to guess when a file reads as both and the two readings
 differ.
 
+Shared by the sheets people fill in and send back (the plan workbook, the 照会 workbook, pasted
+indicator tables): `fold` (the key a header or a choice is matched by), `Column` and
+`match_header` (finding the columns of a sheet by their headers), `list_validation` (a dropdown
+within Excel's limits), `ascii_integer` (a typed number, with only 0-9 counting as digits) and
+`text_workbook` (an XlsxWriter book that never turns a text into a formula).
+
 Plain Python: no Django here, so the importers, commands and tests can all use it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import io
 import re
+import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FONT = "BIZ UDPゴシック"  # the house font of every workbook written (a UD font, in Office)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Characters XML 1.0 cannot carry. XlsxWriter escapes them as _xHHHH_, which openpyxl does not
@@ -41,7 +52,104 @@ class SpreadsheetError(ValueError):
     """A file that cannot be read safely. The message is Japanese and meant for the user."""
 
 
+# Matching what people typed ----------------------------------------------------------------------
+
+def fold(text: str, *, ignore_case: bool = False) -> str:
+    """The matching key of a header or a choice: width and spaces do not matter (ＡＢ　Ｃ is ABC),
+    nor, with `ignore_case`, the case of Latin letters."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split())
+    return folded.upper() if ignore_case else folded
+
+
+def ascii_integer(text: str, *, max_digits: int = 18) -> int | None:
+    """The integer a cell holds when it is ASCII digits only (after NFKC, so full-width １２ is 12),
+    else None. Not `str.isdigit()`: it takes other scripts' digits (Ethiopic ፩) that `int()` then
+    refuses, and a few thousand digits make `int()` raise as well."""
+    folded = unicodedata.normalize("NFKC", text)
+    if not re.fullmatch(f"[0-9]{{1,{max_digits}}}", folded):
+        return None
+    return int(folded)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet written for people to fill in, and read back by its header."""
+
+    title: str  # the header, as written and as matched (see `fold`)
+    width: float
+    help: str = ""
+    key: str = ""  # the reader's name for the column, when it is not the title
+    required: bool = False  # a value is needed on every row
+    editable: bool = False  # people may change it (the other cells are locked)
+    choices: tuple[str, ...] = ()  # a dropdown of these
+    source: str = ""  # or a dropdown of the cells of this range
+    wrap: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.key or self.title
+
+
+@dataclass
+class Header:
+    """Where a header row puts the columns asked for."""
+
+    positions: dict[str, int] = field(default_factory=dict)  # name → index, the first one found
+    unknown: list[str] = field(default_factory=list)  # other headers, as typed (stripped)
+    repeated: list[str] = field(default_factory=list)  # names found a second time
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.positions for name in names)
+
+
+def match_header(cells: Sequence[str], columns: Iterable[Column], *,
+                 ignore_case: bool = False) -> Header:
+    """The columns of a header row, matched by `fold`ed title; empty cells are passed over."""
+    names = {fold(c.title, ignore_case=ignore_case): c.name for c in columns}
+    header = Header()
+    for index, text in enumerate(cells):
+        if not text.strip():
+            continue
+        name = names.get(fold(text, ignore_case=ignore_case))
+        if name is None:
+            header.unknown.append(text.strip())
+        elif name in header.positions:
+            header.repeated.append(name)
+        else:
+            header.positions[name] = index
+    return header
+
+
+def is_blank(row: Sequence[str]) -> bool:
+    return not any(text.strip() for text in row)
+
+
 # Writing ---------------------------------------------------------------------------------------
+
+def text_workbook(buffer: io.BytesIO, *, font: str = FONT, size: int = 10) -> Any:
+    """An XlsxWriter book in memory whose `write()` never turns a text into a formula, a number
+    or a link (`TextCells` writes the cells; this guards any other write)."""
+    import xlsxwriter  # imported late, as openpyxl is: only the download path pays for it
+
+    return xlsxwriter.Workbook(buffer, {
+        "in_memory": True,
+        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+        "default_format_properties": {"font_name": font, "font_size": size},
+    })
+
+
+def list_validation(title: str, source: Sequence[str] | str, *, message: str, error: str,
+                    error_type: str = "stop") -> dict[str, Any]:
+    """XlsxWriter's options for a dropdown: `source` is the choices, or a range (「='組織'!$A$2:…」).
+    Texts are cut to Excel's limits (32 characters of title, 255 of message): past them Excel
+    reports the file as damaged."""
+    return {
+        "validate": "list", "source": source if isinstance(source, str) else list(source),
+        "ignore_blank": True,
+        "input_title": title[:32], "input_message": message[:255],
+        "error_title": title[:32], "error_type": error_type, "error_message": error[:255],
+    }
+
 
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet would take this text for a formula if it were typed in."""
@@ -184,6 +292,25 @@ def _open_book(data: bytes, *, max_bytes: int, max_ratio: float, max_members: in
     return book
 
 
+@contextlib.contextmanager
+def _opened(data: bytes, *, max_bytes: int, max_ratio: float, max_members: int,
+            max_unpacked: int) -> Iterator[Any]:
+    """A checked book, open for the `with` block; anything but our own refusal that goes wrong
+    while reading it becomes the one Japanese message, and the book is closed either way."""
+    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                      max_unpacked=max_unpacked)
+    try:
+        yield book
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(
+            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
+        ) from exc
+    finally:
+        book.close()
+
+
 def _sheet_rows(worksheet: Any, *, max_rows: int, max_cols: int,
                 where: str = "") -> list[list[str]]:
     """The rows of one worksheet as strings (see `read_xlsx`). `where` names the sheet in the
@@ -222,21 +349,12 @@ def read_xlsx(
     Raises SpreadsheetError for anything that is not a plain, reasonably sized .xlsx, and for any
     formula: a formula's cached value may be stale or forged, and evaluating it is not our job.
     """
-    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
-                      max_unpacked=max_unpacked)
-    try:
+    with _opened(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                 max_unpacked=max_unpacked) as book:
         if not book.sheetnames:
             raise SpreadsheetError(NOT_XLSX + "シートがありません。")
         worksheet = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
         return _sheet_rows(worksheet, max_rows=max_rows, max_cols=max_cols)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:
-        raise SpreadsheetError(
-            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
-        ) from exc
-    finally:
-        book.close()
 
 
 def read_xlsx_book(
@@ -247,9 +365,8 @@ def read_xlsx_book(
     """Every worksheet of a book, by sheet name in the book's order, read in one open with the
     checks and limits of `read_xlsx` (`max_rows` and `max_cols` apply to each sheet). A formula
     in any sheet refuses the whole file, naming the sheet and the cell."""
-    book = _open_book(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
-                      max_unpacked=max_unpacked)
-    try:
+    with _opened(data, max_bytes=max_bytes, max_ratio=max_ratio, max_members=max_members,
+                 max_unpacked=max_unpacked) as book:
         worksheets = list(book.worksheets)
         if not worksheets:
             raise SpreadsheetError(NOT_XLSX + "シートがありません。")
@@ -260,14 +377,6 @@ def read_xlsx_book(
                                          where=f"「{worksheet.title}」シートの")
             for worksheet in worksheets
         }
-    except SpreadsheetError:
-        raise
-    except Exception as exc:
-        raise SpreadsheetError(
-            NOT_XLSX + "ファイルの中身を読み取れませんでした。Excelで開いて保存し直してください。"
-        ) from exc
-    finally:
-        book.close()
 
 
 def decode_text(data: bytes) -> str:

@@ -171,6 +171,24 @@ def test_it_refuses_the_whole_upload_for_one_unknown_rating_or_direction(review:
     assert fingerprint() == before
 
 
+def test_it_reads_ids_and_versions_in_ascii_or_full_width_digits_only(review: Review):
+    """Digits of other scripts (Ethiopic ፩, which str.isdigit() accepts and int() refuses) are
+    an unreadable cell, not a server error; full-width digits read as the ASCII ones."""
+    watch, salon = review.entry(review.watch, review.dept), review.entry(review.salon, review.dept)
+    data = build_workbook(review.cycle, review.dept)
+    wide = str(watch.pk).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    filled = fill(data, {watch.pk: {"報告ID": wide, "進捗状況": "全角の報告ID"},
+                         salon.pk: {"版": "፩", "進捗状況": "エチオピア文字の版"}})
+    preview = parse_workbook(review.cycle, review.dept, filled)
+    by_subject = {row.entry_id: row for row in preview.rows}
+    assert by_subject[watch.pk].errors == []
+    assert [c.after for c in by_subject[watch.pk].changes] == ["全角の報告ID"]
+    assert by_subject[salon.pk].errors == ["版「፩」が読み取れません。版の欄は変更しないでください。"]
+    filled = fill(data, {watch.pk: {"報告ID": "፩"}})
+    preview = parse_workbook(review.cycle, review.dept, filled)
+    assert [row.errors for row in preview.rows if row.errors] == [["報告ID「፩」が読み取れません。"]]
+
+
 def test_it_refuses_a_workbook_of_another_organization(review: Review):
     w = review.world
     client = logged_in(w.sato)
