@@ -8,10 +8,8 @@ only if the result is the one that was shown.
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
-import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +24,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sasaeai.indicators.models import Indicator
+from sasaeai.lib import previews
 from sasaeai.surveys import actions
 from sasaeai.surveys.access import get_round_for_user, get_survey_municipality_for_user
 from sasaeai.surveys.forms import ImportForm, MeasureForm, RoundEditForm, RoundForm, SelectionForm
@@ -35,7 +34,8 @@ from sasaeai.surveys.results import group_labels, tabulate_question
 from sasaeai.surveys.tabulate import Group
 from sasaeai.tenancy.models import Municipality
 
-SESSION_KEY = "surveys.import.{}"
+SCOPE = "surveys.import.{}"
+REFUSED = "確認の期限が切れたか、別のファイルがアップロードされました。もう一度ファイルを選んでください。"
 FIELDS = ["name", "year", "population", "frame", "sample_size", "mode", "fieldwork_start",
           "fieldwork_end", "weight_column", "min_group_n", "note"]
 
@@ -78,7 +78,7 @@ def _render_import(request: HttpRequest, municipality: Municipality, form: Impor
                    ) -> HttpResponse:
     return render(request, "surveys/round_import.html", {
         "municipality": municipality, "form": form, "parsed": parsed, "token": token,
-        "is_member": True, "round_info": _info(form) if parsed is not None else None,
+        "digest": parsed.digest if parsed is not None else "", "is_member": True, "round_info": _info(form) if parsed is not None else None,
     }, status=status)
 
 
@@ -94,7 +94,7 @@ def _refuse_existing_name(form: ImportForm, municipality: Municipality) -> bool:
 @login_required
 def round_import(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_survey_municipality_for_user(request.user, code)
-    key = SESSION_KEY.format(municipality.pk)
+    scope = SCOPE.format(municipality.pk)
     if request.method == "GET":
         return _render_import(request, municipality, ImportForm(municipality=municipality))
     form = ImportForm(request.POST, request.FILES, municipality=municipality)
@@ -105,59 +105,56 @@ def round_import(request: HttpRequest, code: str) -> HttpResponse:
     if same is not None:
         parsed.warnings.insert(0, f"同じ内容のファイルが「{same.name}」として取り込み済みです。"
                                   "同じ調査を二重に登録しないよう確認してください。")
-    request.session.pop(key, None)
+    previews.discard(request.session, scope)
     token = ""
     if parsed.can_import:
-        token = secrets.token_urlsafe(16)
-        upload, codebook = form.cleaned_data["file"], form.cleaned_data.get("codebook")
-        upload.seek(0)
-        stored: dict[str, Any] = {
-            "token": token, "digest": parsed.digest,
-            "post": {name: request.POST.get(name, "") for name in FIELDS},
-            "plans": request.POST.getlist("plans"),
-            "file": [str(upload.name), base64.b64encode(upload.read()).decode("ascii")],
-        }
-        if codebook:
-            codebook.seek(0)
-            stored["codebook"] = [str(codebook.name),
-                                  base64.b64encode(codebook.read()).decode("ascii")]
-        request.session[key] = stored
+        token = previews.stash(request.session, scope, digest=parsed.digest,
+                               payload=_payload(request, form))
     return _render_import(request, municipality, form, parsed=parsed, token=token,
                           status=400 if parsed.has_errors else 200)
+
+
+def _payload(request: HttpRequest, form: ImportForm) -> dict[str, Any]:
+    """The upload as the confirmation reads it again: the form's fields and both files."""
+    payload: dict[str, Any] = {"post": {name: request.POST.get(name, "") for name in FIELDS},
+                               "plans": request.POST.getlist("plans")}
+    for field in ("file", "codebook"):
+        upload = form.cleaned_data.get(field)
+        if upload:
+            upload.seek(0)
+            payload[field] = [str(upload.name), previews.pack(upload.read())]
+    return payload
 
 
 @require_POST
 @login_required
 def round_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_survey_municipality_for_user(request.user, code)
-    key = SESSION_KEY.format(municipality.pk)
-    stored = request.session.get(key)
-    if not stored or not secrets.compare_digest(str(stored.get("token", "")),
-                                                request.POST.get("token", "")):
-        messages.error(request, "確認の期限が切れたか、別のファイルがアップロードされました。"
-                                "もう一度ファイルを選んでください。")
+    pending = previews.claim(request.session, SCOPE.format(municipality.pk),
+                             request.POST.get("token", ""), digest=request.POST.get("digest"))
+    if pending is None:
+        messages.error(request, REFUSED)
         return redirect("surveys:import", code)
-    files = {"file": SimpleUploadedFile(stored["file"][0], base64.b64decode(stored["file"][1]))}
-    if "codebook" in stored:
-        files["codebook"] = SimpleUploadedFile(stored["codebook"][0],
-                                               base64.b64decode(stored["codebook"][1]))
+    stored = pending.payload
+    files = {field: SimpleUploadedFile(stored[field][0], previews.unpack(stored[field][1]))
+             for field in ("file", "codebook") if field in stored}
     post = {**stored["post"], "plans": stored["plans"]}
     form = ImportForm(post, files, municipality=municipality)
     if not form.is_valid() or _refuse_existing_name(form, municipality):
-        request.session.pop(key, None)
         return _render_import(request, municipality, form, status=400)
     parsed = _parse(form)
+    if not pending.shows(parsed.digest):
+        messages.error(request, REFUSED)
+        return redirect("surveys:import", code)
     try:
         survey = actions.import_round(
             by=request.user, municipality=municipality, info=_info(form), parsed=parsed,
             plans=form.cleaned_data["plans"], filename=stored["file"][0],
             codebook_filename=stored["codebook"][0] if "codebook" in stored else "")
     except ValidationError as exc:
-        request.session.pop(key, None)
         for message in exc.messages:
             form.add_error(None, message)
         return _render_import(request, municipality, form, parsed=parsed, status=400)
-    request.session.pop(key, None)
     messages.success(request, f"「{survey.name}」の回答{survey.valid_responses:,}人分を取り込みました。")
     return redirect(survey.get_absolute_url())
 
