@@ -8,8 +8,6 @@ only if the result is the one that was shown.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -20,11 +18,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sasaeai.indicators.models import Indicator
-from sasaeai.lib import previews
+from sasaeai.lib import opendata, previews
 from sasaeai.surveys import actions
 from sasaeai.surveys.access import get_round_for_user, get_survey_municipality_for_user
 from sasaeai.surveys.forms import ImportForm, MeasureForm, RoundEditForm, RoundForm, SelectionForm
@@ -222,23 +219,17 @@ def display_rows(groups: list[Group], labels: dict[str, str]) -> list[dict[str, 
 
 def _groups_csv(survey: SurveyRound, question: Question, groups: list[Group],
                 labels: dict[str, str]) -> HttpResponse:
-    """The tabulation as on screen, suppressed cells empty; UTF-8 with BOM for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["調査", "設問", "区分", "回答数（無回答を除く）", "該当数", "割合（%）",
-                     "95%信頼区間下限（%）", "95%信頼区間上限（%）", "秘匿"])
-    for g in groups:
-        def pct(value: float | None) -> str:
-            return "" if value is None else f"{value * 100:.1f}"
-        writer.writerow([survey.name, str(question), labels.get(g.group, g.group),
-                         "" if g.n is None else g.n, "" if g.count is None else g.count,
-                         pct(g.share), pct(g.ci_low), pct(g.ci_high),
-                         "秘匿" if g.suppressed else ""])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{survey.name}_{question.column}_集計.csv")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The tabulation as on screen, suppressed cells empty."""
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value * 100:.1f}"
+    header = ["調査", "設問", "区分", "回答数（無回答を除く）", "該当数", "割合（%）",
+              "95%信頼区間下限（%）", "95%信頼区間上限（%）", "秘匿"]
+    rows = [[survey.name, str(question), labels.get(g.group, g.group),
+             "" if g.n is None else g.n, "" if g.count is None else g.count,
+             pct(g.share), pct(g.ci_low), pct(g.ci_high), "秘匿" if g.suppressed else ""]
+            for g in groups]
+    return opendata.attachment(opendata.table_bytes([header, *rows]),
+                               f"{survey.name}_{question.column}_集計.csv", private=True)
 
 
 @require_POST
@@ -336,9 +327,7 @@ def round_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def codebook_template(request: HttpRequest, code: str) -> HttpResponse:
     """A codebook to fill in, with two example questions (UTF-8 with BOM so Excel opens it)."""
     get_survey_municipality_for_user(request.user, code)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([
+    rows = [
         ["列名", "設問文", "区分", "コード", "選択肢", "無回答"],
         ["回答者番号", "回答者番号", "対象外", "", "", ""],
         ["地区", "お住まいの地区", "属性", "1", "〇〇地区", ""],
@@ -352,10 +341,8 @@ def codebook_template(request: HttpRequest, code: str) -> HttpResponse:
         ["", "", "", "4", "得られていない", ""],
         ["", "", "", "9", "無回答", "○"],
         ["ウェイト", "回収率を補正するウェイト", "ウェイト", "", "", ""],
-    ])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "コードブック_ひな形.csv")
-    return response
+    ]
+    return opendata.attachment(opendata.table_bytes(rows), "コードブック_ひな形.csv")
 
 
 @require_POST
