@@ -9,10 +9,8 @@ confirmation applies only if the result is still the one shown.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
-import secrets
 from typing import Any
 
 from django import forms
@@ -30,6 +28,7 @@ from sasaeai.exchange import workbook
 from sasaeai.exchange.planimport import PlanImportError, import_plan
 from sasaeai.exchange.planjson import export_plan
 from sasaeai.exchange.planupdate import PlanChanged, update_plan
+from sasaeai.lib import previews
 from sasaeai.lib.spreadsheets import SpreadsheetError, decode_text
 from sasaeai.plans.models import RESERVED_SLUGS, Plan
 from sasaeai.tenancy.models import Municipality
@@ -129,7 +128,7 @@ def _document(municipality: Municipality, name: str, data: bytes) -> tuple[Any, 
     return result.doc, result.errors
 
 
-def _key(municipality: Municipality) -> str:
+def _scope(municipality: Municipality) -> str:
     return f"exchange.upload.{municipality.pk}"
 
 
@@ -171,7 +170,7 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
     name, data = str(upload.name or ""), b"".join(upload.chunks())
     document, errors = _document(municipality, name, data)
     target, slug = form.cleaned_data["target"], form.cleaned_data.get("slug") or ""
-    request.session.pop(_key(municipality), None)
+    previews.discard(request.session, _scope(municipality))
     if not errors:
         try:
             preview = _preview(request.user, municipality, document, target, slug)
@@ -179,29 +178,33 @@ def plan_import(request: HttpRequest, code: str) -> HttpResponse:
             errors = exc.errors
     if errors:
         return _render(request, municipality, form, errors=errors, status=400)
-    token = secrets.token_urlsafe(16)
-    request.session[_key(municipality)] = {
-        "token": token, "name": name, "data": base64.b64encode(data).decode("ascii"),
-        "target": target, "slug": slug, "digest": preview["digest"]}
-    return _render(request, municipality, form, preview=preview, token=token)
+    token = ""
+    if preview["mode"] == "new" or preview["changes"]:
+        token = previews.stash(request.session, _scope(municipality), digest=preview["digest"],
+                               payload={"name": name, "data": previews.pack(data),
+                                        "target": target, "slug": slug})
+    return _render(request, municipality, form, preview=preview, token=token,
+                   digest=preview["digest"])
 
 
 @require_POST
 @login_required
 def plan_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     municipality = _secretariat_municipality(request.user, code)
-    stored = request.session.pop(_key(municipality), None)
+    pending = previews.claim(request.session, _scope(municipality), request.POST.get("token", ""),
+                             digest=request.POST.get("digest"))
     back = reverse("exchange:import", args=[code])
-    if not stored or not secrets.compare_digest(str(stored.get("token", "")),
-                                                request.POST.get("token", "")):
+    if pending is None:
         messages.error(request, "確認の期限が切れたか、別のファイルが読み取られました。もう一度ファイルを選んでください。")
         return redirect(back)
-    document, errors = _document(municipality, stored["name"], base64.b64decode(stored["data"]))
+    stored = pending.payload
+    document, errors = _document(municipality, stored["name"], previews.unpack(stored["data"]))
     try:
         if errors:
             raise PlanImportError(errors)
+        # A new plan has no digest: what it creates is checked again by the import itself.
         done = _preview(request.user, municipality, document, stored["target"], stored["slug"],
-                        expected=stored["digest"] or None, dry_run=False)
+                        expected=pending.digest or None, dry_run=False)
     except PlanChanged:
         messages.error(request, "確認の後に計画が更新されたため、何も変更しませんでした。もう一度ファイルを選んでください。")
         return redirect(back)

@@ -8,7 +8,6 @@ still the one shown (the plan may have changed in between).
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django import forms
@@ -30,6 +29,7 @@ from sasaeai.indicators.tables import (
     rows_from_file,
     rows_from_text,
 )
+from sasaeai.lib import previews
 from sasaeai.lib.spreadsheets import SpreadsheetError
 from sasaeai.plans.models import Plan
 
@@ -80,7 +80,7 @@ def _render(request: HttpRequest, plan: Plan, form: TableForm, *, status: int = 
         **extra}, status=status)
 
 
-def _key(plan: Plan) -> str:
+def _scope(plan: Plan) -> str:
     return f"indicators.table.{plan.pk}"
 
 
@@ -102,30 +102,30 @@ def table_import(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     table = parse_table(rows, era=era)
     changes = actions.plan_changes(plan, table) if not table.errors else []
     blocked = bool(table.errors) or any(c.blocked for c in changes)
+    digest = actions.changes_digest(changes)
     token = ""
-    request.session.pop(_key(plan), None)
+    previews.discard(request.session, _scope(plan))
     if not blocked and any(c.action != "変更なし" for c in changes):
-        token = secrets.token_urlsafe(16)
-        request.session[_key(plan)] = {"token": token, "rows": rows, "era": era}
+        token = previews.stash(request.session, _scope(plan), digest=digest,
+                               payload={"rows": rows, "era": era})
     return _render(request, plan, form, table=table, changes=changes, blocked=blocked,
-                   token=token, digest=actions.changes_digest(changes),
-                   status=400 if blocked else 200)
+                   token=token, digest=digest, status=400 if blocked else 200)
 
 
 @require_POST
 @login_required
 def table_import_confirm(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     plan = _plan_for_secretariat(request.user, code, slug)
-    stored = request.session.pop(_key(plan), None)
+    pending = previews.claim(request.session, _scope(plan), request.POST.get("token", ""),
+                             digest=request.POST.get("digest"))
     back = reverse("indicators:import", args=[code, slug])
-    if not stored or not secrets.compare_digest(str(stored.get("token", "")),
-                                                request.POST.get("token", "")):
+    if pending is None:
         messages.error(request, "確認の期限が切れたか、別の表が読み取られました。もう一度貼り付けてください。")
         return redirect(back)
-    table = parse_table(stored["rows"], era=stored["era"])
+    table = parse_table(pending.payload["rows"], era=pending.payload["era"])
     try:
         changes = actions.import_indicator_table(by=request.user, plan=plan, table=table,
-                                                 expected_digest=request.POST.get("digest", ""))
+                                                 expected_digest=pending.digest)
     except actions.TableChanged:
         messages.error(request, "確認の後に指標が更新されたため、何も取り込みませんでした。"
                                 "もう一度貼り付けて、内容を確かめてください。")

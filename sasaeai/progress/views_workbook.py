@@ -8,9 +8,7 @@ entries as they are then, and applies only if the changes are still the ones sho
 
 from __future__ import annotations
 
-import base64
 import re
-import secrets
 from typing import Any
 
 from django import forms
@@ -23,6 +21,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sasaeai.lib import previews
 from sasaeai.progress import actions
 from sasaeai.progress.access import OPEN_FOR_INPUT, Standing, get_cycle_for_user
 from sasaeai.progress.models import Cycle
@@ -71,8 +70,17 @@ def get_workbook_target(
     return cycle, standing, organization
 
 
-def _session_key(cycle: Cycle, organization: Organization) -> str:
+def _scope(cycle: Cycle, organization: Organization) -> str:
     return f"progress.workbook.{cycle.pk}.{organization.pk}"
+
+
+def _stash(request: HttpRequest, cycle: Cycle, organization: Organization, preview: Preview,
+           name: str, data: bytes) -> str:
+    """A token for confirming this preview, or "" when there is nothing it could apply."""
+    if not preview.can_apply:
+        return ""
+    return previews.stash(request.session, _scope(cycle, organization), digest=preview.digest(),
+                          payload={"name": name, "data": previews.pack(data)})
 
 
 def _filename(cycle: Cycle, organization: Organization) -> str:
@@ -124,13 +132,8 @@ def workbook_upload(request: HttpRequest, code: str, slug: str, pk: int, org_pk:
     data = b"".join(upload.chunks())
     name = str(upload.name or "")[:200]
     preview = parse_workbook(cycle, organization, data, filename=name)
-    key = _session_key(cycle, organization)
-    request.session.pop(key, None)
-    token = ""
-    if preview.can_apply:
-        token = secrets.token_urlsafe(16)
-        request.session[key] = {"token": token, "name": name,
-                                "data": base64.b64encode(data).decode("ascii")}
+    previews.discard(request.session, _scope(cycle, organization))
+    token = _stash(request, cycle, organization, preview, name, data)
     return _render(request, cycle, standing, organization, preview=preview, token=token,
                    status=400 if preview.has_errors else 200)
 
@@ -141,21 +144,19 @@ def workbook_apply(request: HttpRequest, code: str, slug: str, pk: int, org_pk: 
                    ) -> HttpResponse:
     cycle, standing, organization = get_workbook_target(request.user, code, slug, pk, org_pk)
     upload_url = reverse("progress:workbook_upload", args=[code, slug, cycle.pk, organization.pk])
-    key = _session_key(cycle, organization)
-    stored = request.session.get(key)
-    if not stored or not secrets.compare_digest(str(stored.get("token", "")),
-                                                request.POST.get("token", "")):
+    pending = previews.claim(request.session, _scope(cycle, organization),
+                             request.POST.get("token", ""), digest=request.POST.get("digest"))
+    if pending is None:
         messages.error(request, "確認の期限が切れたか、別のファイルがアップロードされました。"
                                 "もう一度ファイルをアップロードしてください。")
         return redirect(upload_url)
-    data = base64.b64decode(stored["data"])
-    preview = parse_workbook(cycle, organization, data, filename=stored["name"])
-    if preview.has_errors or preview.digest() != request.POST.get("digest", ""):
-        # The entries changed since the preview: show what the file would do now.
-        token = stored["token"] if preview.can_apply else ""
-        if not preview.can_apply:
-            request.session.pop(key, None)
-        return _render(request, cycle, standing, organization, preview=preview, token=token,
+    name, data = pending.payload["name"], previews.unpack(pending.payload["data"])
+    preview = parse_workbook(cycle, organization, data, filename=name)
+    if preview.has_errors or not pending.shows(preview.digest()):
+        # The entries changed since the preview: show what the file would do now, to be
+        # confirmed afresh (the token just claimed is spent).
+        return _render(request, cycle, standing, organization, preview=preview,
+                       token=_stash(request, cycle, organization, preview, name, data),
                        alert="確認の後に報告が更新されたため、取り込む内容が変わりました。"
                              "まだ何も取り込んでいません。下の内容を確かめてください。",
                        status=409)
@@ -163,14 +164,12 @@ def workbook_apply(request: HttpRequest, code: str, slug: str, pk: int, org_pk: 
         saved = actions.apply_workbook(by=request.user, cycle=cycle, organization=organization,
                                        preview=preview)
     except actions.EntryConflict:
-        request.session.pop(key, None)
         return _render(request, cycle, standing, organization, preview=preview, status=409,
                        alert="取り込みの途中で他の人が報告を更新したため、何も取り込みませんでした。"
                              "もう一度アップロードしてください。")
     except ValidationError as exc:
         messages.error(request, "".join(exc.messages))
         return redirect(upload_url)
-    request.session.pop(key, None)
     if saved:
         messages.success(request, f"{organization.name}の報告{len(saved)}件をExcelから取り込みました。"
                                   "提出は画面から行ってください。")

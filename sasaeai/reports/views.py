@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sasaeai.lib import opendata
 from sasaeai.progress import views as progress_views
 from sasaeai.reports.summary import summary_csv, summary_pdf, summary_xlsx
 
@@ -32,7 +33,8 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     has_ratings = cycle.rating_scale is not None
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
     if export == "csv":
-        return download(summary_csv(cycle, groups), "text/csv; charset=utf-8", f"{name}.csv")
+        return opendata.attachment(summary_csv(cycle, groups),
+                                   f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ.csv")
     if export == "xlsx":
         return download(summary_xlsx(cycle, groups, has_ratings=has_ratings), XLSX,
                         f"{name}.xlsx")

@@ -19,7 +19,7 @@ from django.db import transaction
 from sasaeai.accounts.access import is_secretariat
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.indicators.models import Indicator, Observation
-from sasaeai.lib.stats import two_proportion_test
+from sasaeai.lib.stats import TwoProportion, two_proportion_test
 from sasaeai.lib.wareki import YearKind
 from sasaeai.plans.models import Plan
 from sasaeai.surveys.microdata import ParsedSurvey
@@ -302,6 +302,115 @@ def _share_and_n(observation: Observation) -> tuple[float, float]:
     return float(observation.value or 0) / 100, float(observation.sample_size or 0)
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """A measure tabulated on a round: the question, its breakdown, and the overall group."""
+
+    question: Question
+    by: Question | None
+    groups: list[Group]
+
+    @property
+    def total(self) -> Group:
+        return self.groups[0]
+
+
+def _measured(measure: SurveyMeasure, survey: SurveyRound) -> _Measured:
+    """Tabulate the measure as defined; refused when the overall group is suppressed, since a
+    value the pages could not show must not be stored either."""
+    question, _chosen, by = _validate_definition(
+        survey, measure.column, measure.option_codes, measure.breakdown_column)
+    groups = tabulate_question(survey, question, measure.option_codes, by=by,
+                               weighted=measure.weighted)
+    total = groups[0]
+    assert total.group == TOTAL  # noqa: S101
+    if total.suppressed or total.share is None or total.ci_low is None or total.ci_high is None:
+        raise ValidationError(f"有効回答が{survey.min_group_n}人未満のため、割合を計算しません"
+                              f"（設問「{question.column}」）。")
+    return _Measured(question, by, groups)
+
+
+def _observation_for(indicator: Indicator, survey: SurveyRound, existing: SurveyResult | None,
+                     role: str | None) -> Observation:
+    """The Observation a result is stored in: the one computed before from this round, else a
+    new one, as the baseline if the indicator has none. Never one typed in by hand."""
+    if existing is not None and existing.observation is not None:
+        return existing.observation
+    has_baseline = any(o.role == Observation.Role.BASELINE for o in indicator.observations.all())
+    role = role or (Observation.Role.ACTUAL if has_baseline else Observation.Role.BASELINE)
+    clash = [o for o in indicator.observations.all() if o.role == role and o.year == survey.year]
+    if clash:
+        raise ValidationError(
+            f"{indicator.name}には{survey.year_label}の{Observation.Role(role).label}"
+            f"（{clash[0].verbatim or clash[0].value}）がすでにあります。"
+            "上書きはしません。先にその値を確認してください。")
+    return Observation(indicator=indicator, role=role)
+
+
+def _compare(indicator: Indicator, survey: SurveyRound, observation: Observation, total: Group
+             ) -> tuple[Observation | None, TwoProportion | None]:
+    """The earlier value the new one is tested against, and the test (None when there is none)."""
+    compared = _earlier_with_n(indicator, survey.year, observation.pk)
+    if compared is None or compared.value is None:
+        return compared, None
+    n_for_test = total.effective_n if total.effective_n is not None else float(total.n or 0)
+    earlier_share, earlier_n = _share_and_n(compared)
+    assert total.share is not None  # noqa: S101  (checked by _measured)
+    return compared, two_proportion_test(earlier_share, earlier_n, total.share, n_for_test or 0)
+
+
+def _fill_observation(observation: Observation, *, survey: SurveyRound, measure: SurveyMeasure,
+                      measured: _Measured, compared: Observation | None,
+                      test: TwoProportion | None) -> None:
+    """The value as a plan prints it (41.4%), with n, the interval, the margin a judgement
+    uses, the breakdown and a note that says where it comes from."""
+    total = measured.total
+    assert total.share is not None and total.ci_low is not None  # noqa: S101
+    assert total.ci_high is not None  # noqa: S101
+    share = _points(total.share)
+    observation.year, observation.year_kind, observation.year_end = survey.year, survey.year_kind, None
+    observation.value, observation.status = share, Observation.Status.MEASURED
+    observation.verbatim = f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    observation.sample_size = total.n
+    observation.ci_low, observation.ci_high = _points(total.ci_low), _points(total.ci_high)
+    # Against the baseline, the difference the test would call significant is the margin the
+    # judgement needs; otherwise the sampling interval of the value itself.
+    if test is not None and compared is not None and compared.role == Observation.Role.BASELINE:
+        observation.margin = _points(test.critical_difference)
+        observation.margin_basis = Observation.MarginBasis.TWO_PROPORTION
+    else:
+        observation.margin = max(share - observation.ci_low, observation.ci_high - share)
+        observation.margin_basis = Observation.MarginBasis.SAMPLING
+    by = measured.by
+    observation.breakdown_label = f"{by.text}別" if by else ""
+    observation.breakdown = _breakdown(measured.groups[1:], group_labels(by)) if by else []
+    weighting = (f"、重み付き（有効標本数{total.effective_n:,.1f}）"
+                 if total.effective_n is not None else "")
+    observation.note = (f"{survey.name}（{measured.question.column}）で{measure.options_label}"
+                        f"と回答した割合（無回答を除くn={total.n:,}{weighting}）")[:300]
+
+
+def _fill_result(result: SurveyResult, *, by: Any, total: Group, compared: Observation | None,
+                 test: TwoProportion | None) -> None:
+    """The exact figures behind the printed value, kept for the next round's test."""
+    assert total.share is not None and total.ci_low is not None  # noqa: S101
+    assert total.ci_high is not None  # noqa: S101
+    weighted = total.effective_n is not None
+    result.n, result.count = total.n or 0, total.count or 0
+    result.share, result.ci_low, result.ci_high = (_fraction(total.share), _fraction(total.ci_low),
+                                                   _fraction(total.ci_high))
+    result.weighted = weighted
+    result.effective_n = (Decimal(str(total.effective_n)).quantize(FOUR)
+                          if total.effective_n is not None else None)
+    result.compared_with = compared
+    result.difference_points = _points(test.difference) if test else None
+    result.test_z = (Decimal(str(test.z)).quantize(FOUR)
+                     if test and abs(test.z) < 1e6 else None)
+    result.test_p = _fraction(test.p_value) if test else None
+    result.critical_points = _points(test.critical_difference) if test else None
+    result.computed_by = by if getattr(by, "is_authenticated", False) else None
+
+
 @transaction.atomic
 def compute_measure(*, by: Any, measure: SurveyMeasure, survey: SurveyRound,
                     role: str | None = None) -> SurveyResult:
@@ -314,72 +423,17 @@ def compute_measure(*, by: Any, measure: SurveyMeasure, survey: SurveyRound,
     _check(by, municipality)
     if indicator.plan.municipality_id != municipality.pk:
         raise PermissionDenied("他の自治体の調査からは計算できません。")
-    question, _chosen, by_question = _validate_definition(
-        survey, measure.column, measure.option_codes, measure.breakdown_column)
-    groups = tabulate_question(survey, question, measure.option_codes, by=by_question,
-                               weighted=measure.weighted)
-    total = groups[0]
-    assert total.group == TOTAL  # noqa: S101
-    if total.suppressed or total.share is None or total.ci_low is None or total.ci_high is None:
-        raise ValidationError(f"有効回答が{survey.min_group_n}人未満のため、割合を計算しません"
-                              f"（設問「{question.column}」）。")
+    measured = _measured(measure, survey)
     existing = SurveyResult.objects.select_for_update().filter(measure=measure, round=survey).first()
-    observation = existing.observation if existing else None
-    if observation is None:
-        has_baseline = any(o.role == Observation.Role.BASELINE
-                           for o in indicator.observations.all())
-        role = role or (Observation.Role.ACTUAL if has_baseline else Observation.Role.BASELINE)
-        clash = [o for o in indicator.observations.all()
-                 if o.role == role and o.year == survey.year]
-        if clash:
-            raise ValidationError(
-                f"{indicator.name}には{survey.year_label}の{Observation.Role(role).label}"
-                f"（{clash[0].verbatim or clash[0].value}）がすでにあります。"
-                "上書きはしません。先にその値を確認してください。")
-        observation = Observation(indicator=indicator, role=role)
-        before = None
-    else:
-        before = snapshot(observation)
-    weighted = total.effective_n is not None
-    n_for_test = total.effective_n if weighted else float(total.n or 0)
-    share = _points(total.share)
-    observation.year, observation.year_kind, observation.year_end = survey.year, survey.year_kind, None
-    observation.value, observation.status = share, Observation.Status.MEASURED
-    observation.verbatim = f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
-    observation.sample_size = total.n
-    observation.ci_low, observation.ci_high = _points(total.ci_low), _points(total.ci_high)
-    compared = _earlier_with_n(indicator, survey.year, observation.pk)
-    test = None
-    if compared is not None and compared.value is not None:
-        earlier_share, earlier_n = _share_and_n(compared)
-        test = two_proportion_test(earlier_share, earlier_n, total.share, n_for_test or 0)
-    if test is not None and compared is not None and compared.role == Observation.Role.BASELINE:
-        observation.margin = _points(test.critical_difference)
-        observation.margin_basis = Observation.MarginBasis.TWO_PROPORTION
-    else:
-        observation.margin = max(share - observation.ci_low, observation.ci_high - share)
-        observation.margin_basis = Observation.MarginBasis.SAMPLING
-    labels = group_labels(by_question)
-    observation.breakdown_label = f"{by_question.text}別" if by_question else ""
-    observation.breakdown = _breakdown(groups[1:], labels) if by_question else []
-    weighting = f"、重み付き（有効標本数{total.effective_n:,.1f}）" if weighted else ""
-    observation.note = (f"{survey.name}（{question.column}）で{measure.options_label}と回答した割合"
-                        f"（無回答を除くn={total.n:,}{weighting}）")[:300]
+    observation = _observation_for(indicator, survey, existing, role)
+    before = snapshot(observation) if observation.pk else None
+    compared, test = _compare(indicator, survey, observation, measured.total)
+    _fill_observation(observation, survey=survey, measure=measure, measured=measured,
+                      compared=compared, test=test)
     observation.full_clean()
     observation.save()
     result = existing or SurveyResult(measure=measure, round=survey, observation=observation)
-    result.n, result.count = total.n or 0, total.count or 0
-    result.share, result.ci_low, result.ci_high = (_fraction(total.share), _fraction(total.ci_low),
-                                                   _fraction(total.ci_high))
-    result.weighted = weighted
-    result.effective_n = Decimal(str(total.effective_n)).quantize(FOUR) if weighted else None
-    result.compared_with = compared
-    result.difference_points = _points(test.difference) if test else None
-    result.test_z = (Decimal(str(test.z)).quantize(FOUR)
-                     if test and abs(test.z) < 1e6 else None)
-    result.test_p = _fraction(test.p_value) if test else None
-    result.critical_points = _points(test.critical_difference) if test else None
-    result.computed_by = by if getattr(by, "is_authenticated", False) else None
+    _fill_result(result, by=by, total=measured.total, compared=compared, test=test)
     result.save()
     record(by=by, action="surveys.measure.compute", obj=observation, before=before,
            after={**snapshot(observation), "survey_result": snapshot(result)},

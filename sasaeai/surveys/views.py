@@ -8,10 +8,6 @@ only if the result is the one that was shown.
 
 from __future__ import annotations
 
-import base64
-import csv
-import io
-import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -22,10 +18,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sasaeai.indicators.models import Indicator
+from sasaeai.lib import opendata, previews
 from sasaeai.surveys import actions
 from sasaeai.surveys.access import get_round_for_user, get_survey_municipality_for_user
 from sasaeai.surveys.forms import ImportForm, MeasureForm, RoundEditForm, RoundForm, SelectionForm
@@ -35,7 +31,8 @@ from sasaeai.surveys.results import group_labels, tabulate_question
 from sasaeai.surveys.tabulate import Group
 from sasaeai.tenancy.models import Municipality
 
-SESSION_KEY = "surveys.import.{}"
+SCOPE = "surveys.import.{}"
+REFUSED = "確認の期限が切れたか、別のファイルがアップロードされました。もう一度ファイルを選んでください。"
 FIELDS = ["name", "year", "population", "frame", "sample_size", "mode", "fieldwork_start",
           "fieldwork_end", "weight_column", "min_group_n", "note"]
 
@@ -78,7 +75,7 @@ def _render_import(request: HttpRequest, municipality: Municipality, form: Impor
                    ) -> HttpResponse:
     return render(request, "surveys/round_import.html", {
         "municipality": municipality, "form": form, "parsed": parsed, "token": token,
-        "is_member": True, "round_info": _info(form) if parsed is not None else None,
+        "digest": parsed.digest if parsed is not None else "", "is_member": True, "round_info": _info(form) if parsed is not None else None,
     }, status=status)
 
 
@@ -94,7 +91,7 @@ def _refuse_existing_name(form: ImportForm, municipality: Municipality) -> bool:
 @login_required
 def round_import(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_survey_municipality_for_user(request.user, code)
-    key = SESSION_KEY.format(municipality.pk)
+    scope = SCOPE.format(municipality.pk)
     if request.method == "GET":
         return _render_import(request, municipality, ImportForm(municipality=municipality))
     form = ImportForm(request.POST, request.FILES, municipality=municipality)
@@ -105,59 +102,56 @@ def round_import(request: HttpRequest, code: str) -> HttpResponse:
     if same is not None:
         parsed.warnings.insert(0, f"同じ内容のファイルが「{same.name}」として取り込み済みです。"
                                   "同じ調査を二重に登録しないよう確認してください。")
-    request.session.pop(key, None)
+    previews.discard(request.session, scope)
     token = ""
     if parsed.can_import:
-        token = secrets.token_urlsafe(16)
-        upload, codebook = form.cleaned_data["file"], form.cleaned_data.get("codebook")
-        upload.seek(0)
-        stored: dict[str, Any] = {
-            "token": token, "digest": parsed.digest,
-            "post": {name: request.POST.get(name, "") for name in FIELDS},
-            "plans": request.POST.getlist("plans"),
-            "file": [str(upload.name), base64.b64encode(upload.read()).decode("ascii")],
-        }
-        if codebook:
-            codebook.seek(0)
-            stored["codebook"] = [str(codebook.name),
-                                  base64.b64encode(codebook.read()).decode("ascii")]
-        request.session[key] = stored
+        token = previews.stash(request.session, scope, digest=parsed.digest,
+                               payload=_payload(request, form))
     return _render_import(request, municipality, form, parsed=parsed, token=token,
                           status=400 if parsed.has_errors else 200)
+
+
+def _payload(request: HttpRequest, form: ImportForm) -> dict[str, Any]:
+    """The upload as the confirmation reads it again: the form's fields and both files."""
+    payload: dict[str, Any] = {"post": {name: request.POST.get(name, "") for name in FIELDS},
+                               "plans": request.POST.getlist("plans")}
+    for field in ("file", "codebook"):
+        upload = form.cleaned_data.get(field)
+        if upload:
+            upload.seek(0)
+            payload[field] = [str(upload.name), previews.pack(upload.read())]
+    return payload
 
 
 @require_POST
 @login_required
 def round_import_confirm(request: HttpRequest, code: str) -> HttpResponse:
     municipality = get_survey_municipality_for_user(request.user, code)
-    key = SESSION_KEY.format(municipality.pk)
-    stored = request.session.get(key)
-    if not stored or not secrets.compare_digest(str(stored.get("token", "")),
-                                                request.POST.get("token", "")):
-        messages.error(request, "確認の期限が切れたか、別のファイルがアップロードされました。"
-                                "もう一度ファイルを選んでください。")
+    pending = previews.claim(request.session, SCOPE.format(municipality.pk),
+                             request.POST.get("token", ""), digest=request.POST.get("digest"))
+    if pending is None:
+        messages.error(request, REFUSED)
         return redirect("surveys:import", code)
-    files = {"file": SimpleUploadedFile(stored["file"][0], base64.b64decode(stored["file"][1]))}
-    if "codebook" in stored:
-        files["codebook"] = SimpleUploadedFile(stored["codebook"][0],
-                                               base64.b64decode(stored["codebook"][1]))
+    stored = pending.payload
+    files = {field: SimpleUploadedFile(stored[field][0], previews.unpack(stored[field][1]))
+             for field in ("file", "codebook") if field in stored}
     post = {**stored["post"], "plans": stored["plans"]}
     form = ImportForm(post, files, municipality=municipality)
     if not form.is_valid() or _refuse_existing_name(form, municipality):
-        request.session.pop(key, None)
         return _render_import(request, municipality, form, status=400)
     parsed = _parse(form)
+    if not pending.shows(parsed.digest):
+        messages.error(request, REFUSED)
+        return redirect("surveys:import", code)
     try:
         survey = actions.import_round(
             by=request.user, municipality=municipality, info=_info(form), parsed=parsed,
             plans=form.cleaned_data["plans"], filename=stored["file"][0],
             codebook_filename=stored["codebook"][0] if "codebook" in stored else "")
     except ValidationError as exc:
-        request.session.pop(key, None)
         for message in exc.messages:
             form.add_error(None, message)
         return _render_import(request, municipality, form, parsed=parsed, status=400)
-    request.session.pop(key, None)
     messages.success(request, f"「{survey.name}」の回答{survey.valid_responses:,}人分を取り込みました。")
     return redirect(survey.get_absolute_url())
 
@@ -225,23 +219,17 @@ def display_rows(groups: list[Group], labels: dict[str, str]) -> list[dict[str, 
 
 def _groups_csv(survey: SurveyRound, question: Question, groups: list[Group],
                 labels: dict[str, str]) -> HttpResponse:
-    """The tabulation as on screen, suppressed cells empty; UTF-8 with BOM for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["調査", "設問", "区分", "回答数（無回答を除く）", "該当数", "割合（%）",
-                     "95%信頼区間下限（%）", "95%信頼区間上限（%）", "秘匿"])
-    for g in groups:
-        def pct(value: float | None) -> str:
-            return "" if value is None else f"{value * 100:.1f}"
-        writer.writerow([survey.name, str(question), labels.get(g.group, g.group),
-                         "" if g.n is None else g.n, "" if g.count is None else g.count,
-                         pct(g.share), pct(g.ci_low), pct(g.ci_high),
-                         "秘匿" if g.suppressed else ""])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"{survey.name}_{question.column}_集計.csv")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """The tabulation as on screen, suppressed cells empty."""
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value * 100:.1f}"
+    header = ["調査", "設問", "区分", "回答数（無回答を除く）", "該当数", "割合（%）",
+              "95%信頼区間下限（%）", "95%信頼区間上限（%）", "秘匿"]
+    rows = [[survey.name, str(question), labels.get(g.group, g.group),
+             "" if g.n is None else g.n, "" if g.count is None else g.count,
+             pct(g.share), pct(g.ci_low), pct(g.ci_high), "秘匿" if g.suppressed else ""]
+            for g in groups]
+    return opendata.attachment(opendata.table_bytes([header, *rows]),
+                               f"{survey.name}_{question.column}_集計.csv", private=True)
 
 
 @require_POST
@@ -339,9 +327,7 @@ def round_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def codebook_template(request: HttpRequest, code: str) -> HttpResponse:
     """A codebook to fill in, with two example questions (UTF-8 with BOM so Excel opens it)."""
     get_survey_municipality_for_user(request.user, code)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows([
+    rows = [
         ["列名", "設問文", "区分", "コード", "選択肢", "無回答"],
         ["回答者番号", "回答者番号", "対象外", "", "", ""],
         ["地区", "お住まいの地区", "属性", "1", "〇〇地区", ""],
@@ -355,10 +341,8 @@ def codebook_template(request: HttpRequest, code: str) -> HttpResponse:
         ["", "", "", "4", "得られていない", ""],
         ["", "", "", "9", "無回答", "○"],
         ["ウェイト", "回収率を補正するウェイト", "ウェイト", "", "", ""],
-    ])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "コードブック_ひな形.csv")
-    return response
+    ]
+    return opendata.attachment(opendata.table_bytes(rows), "コードブック_ひな形.csv")
 
 
 @require_POST
