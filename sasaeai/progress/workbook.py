@@ -32,7 +32,6 @@ from sasaeai.lib.spreadsheets import (
     read_xlsx,
     safe_text,
 )
-from sasaeai.progress.access import OPEN_FOR_INPUT
 from sasaeai.progress.models import Cycle, Entry, EntryVersion, RatingLevel
 from sasaeai.tenancy.models import Organization
 
@@ -43,7 +42,6 @@ MAX_RATIO = 100  # an .xlsx of text compresses 3–10×; a zip bomb, thousands o
 FONT = "BIZ UDPゴシック"
 KEY_PREFIX = "sasaeai-shokai:"
 KEY_SALT = "sasaeai.progress.workbook"
-EDITABLE_STATUSES = {Entry.Status.NOT_STARTED, Entry.Status.DRAFT, Entry.Status.RETURNED}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -124,7 +122,7 @@ def _date(value: Any) -> str:
 
 
 def is_open(cycle: Cycle, entry: Entry) -> bool:
-    return cycle.status in OPEN_FOR_INPUT and entry.status in EDITABLE_STATUSES
+    return cycle.is_open_for_input and entry.is_editable
 
 
 def build_workbook(cycle: Cycle, organization: Organization) -> bytes:
@@ -578,7 +576,7 @@ def _parse_row(preview: Preview, result: RowResult, row: list[str], positions: d
         )
         return
     if not is_open(cycle, entry):
-        if cycle.status not in OPEN_FOR_INPUT:
+        if not cycle.is_open_for_input:
             result.errors.append(
                 f"評価サイクルが「{cycle.get_status_display()}」のため、報告は変更できません。"
             )
