@@ -91,6 +91,8 @@ class Standing:
         if getattr(user, "is_superuser", False):
             return SUPERUSER
         municipality_id = _municipality_id(where)
+        if municipality_id is None:
+            return SIGNED_IN
         return _standings(user).get(municipality_id, SIGNED_IN)
 
     # Who ------------------------------------------------------------------------------------
@@ -358,6 +360,12 @@ def duties_of(user: Any) -> Duties:
         running=frozenset(m for m, s in standings.items() if Role.SECRETARIAT in s.roles),
         reviewing=frozenset(m for m, s in standings.items() if s.committee),
     )
+
+
+def runs_anything(user: Any) -> bool:
+    """The operator, or the 事務局 of some municipality: who holds the keys to citizens' data
+    (and so must give a second factor)."""
+    return Standing.of(user, None).superuser or bool(duties_of(user).running)
 
 
 def note_current_municipality(user: Any, where: Any) -> None:
