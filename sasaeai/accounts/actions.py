@@ -73,13 +73,11 @@ def needs_second_factor(user: Any) -> bool:
     """The 事務局, the operator's staff, and whoever has set up an authenticator app."""
     from django_otp import user_has_device
 
-    from sasaeai.accounts.models import Membership
+    from sasaeai.accounts.access import runs_anything
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_staff or user.is_superuser or user_has_device(user)
-                or Membership.objects.filter(user=user,
-                                             role=Membership.Role.SECRETARIAT).exists())
+    return bool(user.is_staff or runs_anything(user) or user_has_device(user))
 
 
 def _new_recovery_codes(user: Any) -> list[str]:

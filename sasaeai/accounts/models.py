@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from sasaeai.tenancy.models import Municipality, Organization
+from sasaeai.tenancy.models import Organization
 
 
 class User(AbstractUser):
@@ -19,11 +19,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
-
-
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def in_municipality(self, municipality: Municipality) -> MembershipQuerySet:
-        return self.filter(organization__municipality=municipality)
 
 
 class Membership(models.Model):
@@ -43,8 +38,6 @@ class Membership(models.Model):
     )
     role = models.CharField("役割", max_length=20, choices=Role.choices)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
-
-    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "所属"

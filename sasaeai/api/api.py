@@ -19,6 +19,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
 
 from sasaeai.accounts.access import (
+    Standing,
     get_municipalities_for_user,
     get_municipality_for_user,
     get_plan_for_user,
@@ -29,7 +30,7 @@ from sasaeai.audit import security
 from sasaeai.indicators.models import Indicator
 from sasaeai.indicators.views import rule_for
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
-from sasaeai.progress.access import Standing
+from sasaeai.progress.access import get_cycle_for_user
 from sasaeai.progress.models import Cycle, Entry, Opinion
 from sasaeai.tenancy.models import Municipality
 
@@ -350,23 +351,16 @@ def plan_cycles(request: HttpRequest, code: str, slug: str) -> Any:
 @api.get("/plans/{code}/{slug}/cycles/{cycle_id}", response={200: CycleDetailOut, **ERRORS},
          summary="評価サイクルの報告と委員会の意見・市の考え方", tags=["進行管理"])
 def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> Any:
-    plan = _get_plan(request, code, slug)
-    cycles, standing = _visible_cycles(request, plan)
-    cycle = next((c for c in cycles if c.pk == cycle_id), None)
-    if cycle is None:
-        raise Http404
+    cycle, standing = get_cycle_for_user(caller(request), code, slug, cycle_id)
     entries = [e for e in Entry.objects.filter(cycle=cycle).select_related("organization")
                .order_by("id") if standing.can_view_entry(e, cycle)]
-    public = not standing.sees_drafts(cycle)
     return {
         **_cycle(cycle),
         "entries": [{"id": e.pk, "initiative": e.initiative_id, "element": e.element_id,
                      "organization": e.organization.name, "progress": e.progress,
                      "issues": e.issues, "direction": e.direction,
                      "self_rating": e.self_rating, "committee_rating": e.committee_rating}
-                    for e in entries
-                    if not public or e.status in {Entry.Status.SUBMITTED, Entry.Status.ACCEPTED}
-                    or cycle.status == Cycle.Status.PUBLISHED],
+                    for e in entries if standing.can_read_entry_text(e, cycle)],
         "opinions": [{"id": o.pk, "entry": o.entry_id, "text": o.text, "response": o.response}
                      for o in Opinion.objects.filter(cycle=cycle).order_by("created_at", "id")],
     }

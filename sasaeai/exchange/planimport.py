@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from sasaeai.accounts.access import is_secretariat
+from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record
 from sasaeai.exchange.planjson import FIELDS, FORMAT
 from sasaeai.indicators.models import (
@@ -364,8 +364,7 @@ def import_plan(*, by: Any, municipality: Municipality, doc: Any, slug: str = ""
                 title: str = "", dry_run: bool = False) -> ImportResult | None:
     """Create a new plan from a document. Raises PlanImportError listing every problem; with
     `dry_run`, checks everything (saving inside a transaction that is rolled back)."""
-    if by is not None and not (getattr(by, "is_superuser", False)
-                               or is_secretariat(by, municipality)):
+    if not Standing.of(by, municipality).can_import_plans():
         raise PermissionDenied("計画を取り込めるのは、その自治体の事務局です。")
     errors = check_document(doc)
     if errors:

@@ -21,7 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from sasaeai.accounts.access import is_secretariat
+from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.exchange.planimport import PlanImportError, _value, build, check_document
 from sasaeai.exchange.planjson import FIELDS, plain
@@ -364,8 +364,7 @@ def _short(value: Any) -> str:
 def update_plan(*, by: Any, plan: Plan, doc: Any, dry_run: bool = False,
                 expected_digest: str | None = None) -> UpdateResult:
     """Bring an existing plan in line with a document; see the module docstring."""
-    if by is not None and not (getattr(by, "is_superuser", False)
-                               or is_secretariat(by, plan.municipality)):
+    if not Standing.of(by, plan).can_import_plans():
         raise PermissionDenied("計画を更新できるのは、その自治体の事務局です。")
     errors = check_document(doc)
     if errors:

@@ -17,13 +17,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sasaeai.accounts.access import get_municipality_for_user, get_plan_for_user, is_secretariat
+from sasaeai.accounts.access import Standing, get_municipality_for_importer, get_plan_for_user
 from sasaeai.exchange import workbook
 from sasaeai.exchange.planimport import PlanImportError, import_plan
 from sasaeai.exchange.planjson import export_plan
@@ -41,7 +41,7 @@ def _filename(text: str) -> str:
 
 
 def _full(user: Any, plan: Plan) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or is_secretariat(user, plan.municipality)
+    return Standing.of(user, plan).can_export_full_plan(plan)
 
 
 @require_GET
@@ -67,10 +67,7 @@ def plan_workbook(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 
 
 def _secretariat_municipality(user: Any, code: str) -> Municipality:
-    municipality = get_municipality_for_user(user, code)
-    if not (getattr(user, "is_superuser", False) or is_secretariat(user, municipality)):
-        raise Http404("このページは見つかりません。")
-    return municipality
+    return get_municipality_for_importer(user, code)
 
 
 @require_GET

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from sasaeai.accounts.access import is_secretariat
+from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import event, record, record_all, snapshot
 from sasaeai.indicators.judgement import Category
 from sasaeai.indicators.models import (
@@ -44,7 +44,7 @@ def override_judgement(*, by: Any, indicator: Indicator, category: str, reason: 
                        year: int | None = None) -> JudgementOverride:
     """Record the 事務局's judgement beside the computed one (which stays visible)."""
     plan = indicator.plan
-    if not is_secretariat(by, plan.municipality):
+    if not Standing.of(by, plan).can_override_judgement(indicator):
         raise PermissionDenied("判定を修正できるのは事務局です。")
     if category not in Category.__members__.values():
         raise ValidationError({"category": "判定の区分を選んでください。"})
@@ -181,8 +181,7 @@ def import_indicator_table(*, by: Any, plan: Plan, table: Table, expected_digest
                            ) -> list[RowChange]:
     """Save every row of a table, or none: new indicators with their figures, and figures an
     existing indicator does not have yet. Never overwrites a figure already registered."""
-    if by is not None and not is_secretariat(by, plan.municipality) and not getattr(
-            by, "is_superuser", False):
+    if not Standing.of(by, plan).can_import_indicators(plan):
         raise PermissionDenied("指標の表を取り込めるのは事務局です。")
     Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one import at a time per plan
     if table.errors:

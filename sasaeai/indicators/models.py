@@ -304,6 +304,10 @@ class Observation(models.Model):
                      margin=self.margin, margin_basis=self.margin_basis)
 
     @property
+    def is_measured(self) -> bool:
+        return self.status == self.Status.MEASURED
+
+    @property
     def year_label(self) -> str:
         if self.year is None:
             return ""

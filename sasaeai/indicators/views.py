@@ -11,12 +11,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from sasaeai.accounts.access import get_plan_for_user, is_member, is_secretariat
+from sasaeai.accounts.access import forbid_unless, get_plan_and_standing, get_plan_for_user
 from sasaeai.indicators import actions
 from sasaeai.indicators.judgement import ORDER, Judgement, Rule
 from sasaeai.indicators.models import Indicator, JudgementOverride, JudgementRule
@@ -104,8 +104,6 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         return indicator_csv(plan, rule, rows, goal_of, year)
     return render(request, "indicators/indicator_table.html", {
         "plan": plan, "municipality": plan.municipality,
-        "is_member": is_member(request.user, plan.municipality),
-        "is_secretariat": is_secretariat(request.user, plan.municipality),
         "groups": groups, "count": len(rows), "year": year,
         "categories": [(rule.labels[c], c.value) for c in ORDER],
         "totals": [(rule.labels[c], c.value, totals.get(c, 0)) for c in ORDER],
@@ -160,7 +158,7 @@ def figures_csv(plan: Plan, indicator: Indicator, rows: list[dict[str, str]],
 
 @require_GET
 def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
+    plan, standing = get_plan_and_standing(request.user, code, slug)
     indicator = get_object_or_404(Indicator.objects.with_figures().prefetch_related("overrides"),
                                   plan=plan, pk=pk)
     indicator.plan = plan
@@ -168,7 +166,6 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
     year = evaluation_year(request)
     judgement = indicator.judge(rule=rule, year=year)
     override = next((o for o in indicator.overrides.all() if o.year == year), None)
-    secretariat = is_secretariat(request.user, plan.municipality)
     from sasaeai.indicators import charts  # matplotlib is only needed here
 
     if request.GET.get("export") == "csv":
@@ -176,7 +173,6 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
 
     return render(request, "indicators/indicator_detail.html", {
         "plan": plan, "municipality": plan.municipality, "indicator": indicator,
-        "is_member": is_member(request.user, plan.municipality),
         "judgement": judgement, "override": override, "year": year,
         "override_label": rule.labels.get(override.category) if override else "",
         "computed_label": rule.labels[judgement.category],
@@ -184,10 +180,9 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
         "targets": list(indicator.targets.all()),
         "breakdowns": [o for o in sorted(indicator.observations.all(),
                                          key=lambda o: (o.year or 0, o.pk)) if o.breakdown],
-        "history": list(indicator.overrides.all()) if is_member(request.user,
-                                                                 plan.municipality) else [],
+        "history": list(indicator.overrides.all()) if standing.can_view_internal_notes() else [],
         "form": OverrideForm(rule=rule, initial={"category": judgement.category})
-        if secretariat else None,
+        if standing.can_override_judgement(indicator) else None,
         "chart_svg": charts.indicator_chart_svg(indicator),
         "chart_rows": charts.chart_table(indicator),
         "goal": goal_finder(plan)(indicator),
@@ -197,11 +192,10 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
 @require_POST
 @login_required
 def indicator_override(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
+    plan, standing = get_plan_and_standing(request.user, code, slug)
     indicator = get_object_or_404(Indicator, plan=plan, pk=pk)
     indicator.plan = plan
-    if not is_secretariat(request.user, plan.municipality):
-        raise PermissionDenied
+    forbid_unless(standing.can_override_judgement(indicator), "判定を修正できるのは事務局です。")
     form = OverrideForm(request.POST, rule=rule_for(plan))
     year = evaluation_year(request)
     target = indicator_url(plan, indicator, year)

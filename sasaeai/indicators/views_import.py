@@ -13,13 +13,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sasaeai.accounts.access import get_plan_for_user, is_secretariat
+from sasaeai.accounts.access import get_plan_for_importer
 from sasaeai.indicators import actions
 from sasaeai.indicators.tables import (
     MAX_ROWS,
@@ -67,10 +67,7 @@ def _rows(form: TableForm) -> list[list[str]]:
 
 
 def _plan_for_secretariat(user: Any, code: str, slug: str) -> Plan:
-    plan = get_plan_for_user(user, code, slug)
-    if not (getattr(user, "is_superuser", False) or is_secretariat(user, plan.municipality)):
-        raise PermissionDenied
-    return plan
+    return get_plan_for_importer(user, code, slug, message="指標の表を取り込めるのは事務局です。")
 
 
 def _render(request: HttpRequest, plan: Plan, form: TableForm, *, status: int = 200,

@@ -14,8 +14,6 @@ from sasaeai.accounts.access import (
     get_element_for_user,
     get_initiative_for_user,
     get_plan_for_user,
-    is_member,
-    is_secretariat,
 )
 from sasaeai.indicators.models import Indicator
 from sasaeai.plans.models import (
@@ -104,7 +102,7 @@ def with_plan[T: (PlanElement, Initiative)](items: list[T], plan: Plan) -> list[
 
 
 def plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
-    return {"plan": plan, "municipality": plan.municipality, "is_member": is_member(request.user, plan.municipality)}
+    return {"plan": plan, "municipality": plan.municipality}
 
 
 @require_GET
@@ -124,7 +122,6 @@ def plan_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "challenge_count": plan.challenges.count(),
             "successors": list(plan.successors.all()),
             "district_plans": list(plan.district_plans.select_related("area")),
-            "is_secretariat": is_secretariat(request.user, plan.municipality),
         },
     )
 

@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
-from sasaeai.progress.access import Standing
 from sasaeai.progress.models import (
     Cycle,
     Entry,
@@ -103,7 +103,7 @@ def create_cycle(
 ) -> Cycle:
     """Open a cycle (準備中) with one entry per subject × organization, prefilled from the last
     confirmed cycle."""
-    if not Standing.of(by, plan).can_manage():
+    if not Standing.of(by, plan).can_create_cycle(plan):
         raise _deny("評価サイクルを作成できるのは事務局です。")
     if fiscal_year is not None and Cycle.objects.filter(
         plan=plan, fiscal_year=fiscal_year, kind=kind
@@ -193,7 +193,7 @@ def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version:
 @transaction.atomic
 def submit_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
     cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_edit_entry(entry, cycle):
+    if not Standing.of(by, cycle.plan).can_submit_entry(entry, cycle):
         raise _deny("この報告は提出できません。")
     current = _locked_entry(entry, expected_version)
     if not (current.progress.strip() or current.results.strip()):
@@ -237,7 +237,7 @@ def rate_entry(
     *, by: Any, entry: Entry, rating: str, reason: str, expected_version: int
 ) -> Entry:
     cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_rate(cycle):
+    if not Standing.of(by, cycle.plan).can_rate_entry(cycle):
         raise _deny("委員会評価を入力できるのは、委員会審議中の委員です。")
     current = _locked_entry(entry, expected_version)
     before = snapshot(current)
@@ -256,7 +256,7 @@ def correct_entry(
 ) -> Entry:
     """After 確定 a change is a correction: a new version with its reason, never silent."""
     cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_correct(cycle):
+    if not Standing.of(by, cycle.plan).can_correct_entry(cycle):
         raise _deny("確定後の訂正は事務局だけが行えます。")
     if not reason.strip():
         raise ValidationError({"reason": "訂正の理由を入力してください。"})
@@ -270,7 +270,7 @@ def correct_entry(
 @transaction.atomic
 def restore_version(*, by: Any, entry: Entry, number: int, expected_version: int) -> Entry:
     cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_restore(cycle):
+    if not Standing.of(by, cycle.plan).can_restore_entry(cycle):
         raise _deny("版の復元は、確定前の評価サイクルで事務局だけが行えます。")
     current = _locked_entry(entry, expected_version)
     version = EntryVersion.objects.get(entry=current, number=number)
@@ -309,7 +309,7 @@ def _check_forward(cycle: Cycle, target: str) -> None:
 
 @transaction.atomic
 def move_cycle(*, by: Any, cycle: Cycle, to: str, expected_version: int) -> Cycle:
-    if not Standing.of(by, cycle.plan).can_manage(cycle):
+    if not Standing.of(by, cycle.plan).can_manage_cycle(cycle):
         raise _deny("評価サイクルの状態を変えられるのは事務局です。")
     current = Cycle.objects.select_for_update().get(pk=cycle.pk)
     current.plan = cycle.plan
@@ -366,7 +366,7 @@ def respond_opinion(
     *, by: Any, opinion: Opinion, response: str, expected_version: int
 ) -> Opinion:
     cycle = opinion.cycle
-    if not Standing.of(by, cycle.plan).can_respond(cycle):
+    if not Standing.of(by, cycle.plan).can_respond_opinion(cycle):
         raise _deny("意見への回答は、委員会審議中に事務局が行います。")
     if not response.strip():
         raise ValidationError({"response": "回答を入力してください。"})
@@ -395,7 +395,7 @@ def apply_workbook(
     uploading the same file twice changes nothing and records nothing.
     """
     standing = Standing.of(by, cycle.plan)
-    if not (standing.secretariat or organization.pk in standing.staff_orgs):
+    if not standing.can_exchange_workbook(cycle, organization.pk):
         raise _deny("この組織の報告をExcelから取り込めるのは、事務局とその組織の担当です。")
     if preview.cycle.pk != cycle.pk or preview.organization.pk != organization.pk:
         raise ValidationError("別の評価サイクルまたは別の組織の照会ファイルです。")
@@ -435,7 +435,7 @@ def apply_workbook(
 def choose_rating_scale(*, by: Any, plan: Plan, preset: str = "", scale_id: int | None = None
                         ) -> PlanRatingScale:
     """The scale the plan's next cycles are rated on. Cycles already opened keep theirs."""
-    if not Standing.of(by, plan).can_manage():
+    if not Standing.of(by, plan).can_choose_scale(plan):
         raise _deny("評価の尺度を選べるのは事務局です。")
     if preset:
         if preset not in PRESETS:

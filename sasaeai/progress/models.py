@@ -168,8 +168,47 @@ class Cycle(models.Model):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_preparing(self) -> bool:
+        """Still being set up by the 事務局: nobody else sees it yet."""
+        return self.status == self.Status.PREPARING
+
+    @property
+    def is_open_for_input(self) -> bool:
+        """入力中: the organizations write and submit their reports."""
+        return self.status == self.Status.COLLECTING
+
+    @property
+    def is_gathering(self) -> bool:
+        """入力中 or 取りまとめ: the 事務局 still returns and accepts reports."""
+        return self.status in {self.Status.COLLECTING, self.Status.COMPILING}
+
+    @property
+    def is_compiled(self) -> bool:
+        """From 取りまとめ on, every organization's report is final enough to be read by all."""
+        return self.status in {self.Status.COMPILING, self.Status.REVIEWING,
+                               self.Status.CONFIRMED, self.Status.PUBLISHED}
+
+    @property
+    def is_under_review(self) -> bool:
+        """委員会審議: committee members rate and write opinions, the 事務局 answers."""
+        return self.status == self.Status.REVIEWING
+
+    @property
+    def is_visible_to_committee(self) -> bool:
+        return self.status in {self.Status.REVIEWING, self.Status.CONFIRMED,
+                               self.Status.PUBLISHED}
+
     def step(self) -> int:
         return list(self.Status.values).index(self.status)
+
+    def steps(self) -> list[tuple[str, bool]]:
+        """Every stage's label, and whether the cycle is at it (the page's progress bar)."""
+        return [(s.label, s == self.status) for s in self.Status]
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
@@ -288,6 +327,24 @@ class Entry(models.Model):
         return reverse(
             "progress:entry", args=[plan.municipality.code, plan.slug, self.cycle_id, self.pk]
         )
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether the report is still its organization's to write (not yet handed in)."""
+        return self.status in {self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED}
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_handed_in(self) -> bool:
+        """Submitted or accepted: the organization's finished text."""
+        return self.status in {self.Status.SUBMITTED, self.Status.ACCEPTED}
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
 
     @property
     def subject(self) -> Initiative | PlanElement:
@@ -452,3 +509,11 @@ class Packet(models.Model):
     @property
     def working(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED

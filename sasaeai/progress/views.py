@@ -9,16 +9,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from sasaeai.accounts.access import get_plan_for_user, is_member
-from sasaeai.accounts.models import Membership
+from sasaeai.accounts.access import Standing, duties_of, forbid_unless, get_plan_and_standing
 from sasaeai.progress import actions
-from sasaeai.progress.access import Standing, get_cycle_for_user, get_entry_for_user
+from sasaeai.progress.access import (
+    get_cycle_for_user,
+    get_entry_for_user,
+    get_entry_version_for_user,
+    get_opinion_for_user,
+    get_summary_cycle_for_user,
+)
 from sasaeai.progress.forms import (
     CorrectionForm,
     CycleForm,
@@ -31,7 +36,7 @@ from sasaeai.progress.forms import (
     ScaleForm,
     VersionForm,
 )
-from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion, PlanRatingScale
+from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
 
 S = Cycle.Status
 
@@ -47,15 +52,14 @@ def label(name: str) -> str:
 def base_context(request: HttpRequest, cycle: Cycle, standing: Standing) -> dict[str, Any]:
     plan = cycle.plan
     return {"plan": plan, "municipality": plan.municipality, "cycle": cycle,
-            "standing": standing, "is_member": standing.member}
+            "standing": standing}
 
 
 # Cycles ----------------------------------------------------------------------------------------
 
 @require_GET
 def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
-    standing = Standing.of(request.user, plan)
+    plan, standing = get_plan_and_standing(request.user, code, slug)
     cycles = [c for c in plan.cycles.all() if standing.can_view_cycle(c)]
     for c in cycles:
         c.plan = plan
@@ -70,8 +74,8 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             rows, source=f"{plan.municipality.name}「{plan.title}」進行管理（ささえあい）")
     return render(request, "progress/cycle_list.html", {
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
-        "standing": standing, "is_member": standing.member,
-        "form": CycleForm() if standing.can_manage() else None,
+        "standing": standing,
+        "form": CycleForm() if standing.can_create_cycle(plan) else None,
         **scale_context(plan, standing),
     })
 
@@ -84,17 +88,15 @@ def scale_context(plan: Any, standing: Standing, form: ScaleForm | None = None
         "scale": scale,
         "levels": list(scale.levels.all()) if scale else [],
         "scale_form": (form or ScaleForm(municipality=plan.municipality))
-        if standing.can_manage() else None,
+        if standing.can_choose_scale(plan) else None,
     }
 
 
 @require_POST
 @login_required
 def scale_choose(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
-    standing = Standing.of(request.user, plan)
-    if not standing.can_manage():
-        raise PermissionDenied
+    plan, standing = get_plan_and_standing(request.user, code, slug)
+    forbid_unless(standing.can_choose_scale(plan), "評価の尺度を選べるのは事務局です。")
     form = ScaleForm(request.POST, municipality=plan.municipality)
     if form.is_valid():
         kind, _, value = form.cleaned_data["scale"].partition(":")
@@ -115,10 +117,8 @@ def scale_choose(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def cycle_create(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
-    standing = Standing.of(request.user, plan)
-    if not standing.can_manage():
-        raise PermissionDenied
+    plan, standing = get_plan_and_standing(request.user, code, slug)
+    forbid_unless(standing.can_create_cycle(plan), "評価サイクルを作成できるのは事務局です。")
     form = CycleForm(request.POST)
     if form.is_valid():
         try:
@@ -131,7 +131,7 @@ def cycle_create(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     cycles = list(plan.cycles.all())
     return render(request, "progress/cycle_list.html", {
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
-        "standing": standing, "is_member": True, "form": form,
+        "standing": standing, "form": form,
     }, status=400)
 
 
@@ -154,7 +154,7 @@ def dashboard(cycle: Cycle, entries: list[Entry]) -> list[OrgProgress]:
     for entry in entries:
         by_org[entry.organization_id].append(entry)
     late = bool(cycle.entries_due and timezone.localdate() > cycle.entries_due
-                and cycle.status == S.COLLECTING)
+                and cycle.is_open_for_input)
     rows = []
     for group in by_org.values():
         counts = Counter(e.status for e in group)
@@ -190,20 +190,22 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
     visible = [e for e in entries if standing.can_view_entry(e, cycle)]
     if request.GET.get("export") == "csv":
         return entries_csv(cycle, visible)
-    mine = [e for e in visible if e.organization_id in standing.staff_orgs]
+    mine = [e for e in visible if standing.reports_for(e.organization_id)]
     return render(request, "progress/cycle_detail.html", {
         **base_context(request, cycle, standing),
         "entries": visible,
         "mine": mine,
-        "dashboard": dashboard(cycle, entries) if standing.secretariat or standing.viewer else [],
+        "dashboard": dashboard(cycle, entries) if standing.can_view_dashboard(cycle) else [],
         "status_counts": Counter(e.status for e in entries),
         "statuses": Entry.Status,
-        "steps": list(S),
         "forward": actions.FORWARD.get(cycle.status),
         "backward": actions.BACKWARD.get(cycle.status),
+        "can_manage": standing.can_manage_cycle(cycle),
+        "can_view_packets": standing.can_view_packets(cycle),
+        "all_workbooks": standing.can_exchange_all_workbooks(cycle),
         "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization")),
         "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
-        "respond_allowed": standing.can_respond(cycle),
+        "respond_allowed": standing.can_respond_opinion(cycle),
     })
 
 
@@ -211,8 +213,7 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
 @login_required
 def cycle_move(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    if not standing.can_manage(cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_manage_cycle(cycle), "評価サイクルの状態を変えられるのは事務局です。")
     form = MoveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "操作を受け付けられませんでした。ページを読み込み直してください。")
@@ -270,10 +271,10 @@ def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Sta
                  form: EntryForm | None = None, status: int = 200,
                  extra: dict[str, Any] | None = None) -> HttpResponse:
     editable = standing.can_edit_entry(entry, cycle)
-    correctable = standing.can_correct(cycle)
+    correctable = standing.can_correct_entry(cycle)
     if form is None and editable:
         form = EntryForm(initial=entry_form_initial(entry))
-    show_history = standing.sees_drafts(cycle)
+    show_history = standing.can_view_history(cycle)
     return render(request, "progress/entry_detail.html", {
         **base_context(request, cycle, standing),
         "entry": entry,
@@ -288,12 +289,12 @@ def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Sta
         "rating_form": RatingForm(initial={"version": entry.version,
                                            "rating": entry.committee_rating_verbatim,
                                            "reason": entry.committee_reason})
-        if standing.can_rate(cycle) else None,
+        if standing.can_rate_entry(cycle) else None,
         "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
         "opinions": list(entry.opinions.all()),
-        "respond_allowed": standing.can_respond(cycle),
+        "respond_allowed": standing.can_respond_opinion(cycle),
         "versions": list(entry.versions.all()) if show_history else [],
-        "can_restore": standing.can_restore(cycle),
+        "can_restore": standing.can_restore_entry(cycle),
         "changes": changes_since(entry) if show_history else [],
         "levels": list(cycle.rating_scale.levels.all()) if cycle.rating_scale else [],
         **(extra or {}),
@@ -332,8 +333,7 @@ def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing
 def entry_save(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
                ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_edit_entry(entry, cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_edit_entry(entry, cycle), "この報告は編集できません。")
     form = EntryForm(request.POST)
     if not form.is_valid():
         return render_entry(request, entry, cycle, standing, form=form, status=400)
@@ -374,8 +374,7 @@ def run_entry_action(request: HttpRequest, entry: Entry, done: str, call: Any) -
 def entry_submit(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
                  ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_edit_entry(entry, cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_submit_entry(entry, cycle), "この報告は提出できません。")
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else -1
     return run_entry_action(request, entry, "提出しました。", lambda: actions.submit_entry(
@@ -387,8 +386,7 @@ def entry_submit(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: 
 def entry_return(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
                  ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_return_entry(entry, cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_return_entry(entry, cycle), "この報告は差し戻せません。")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return render_entry(request, entry, cycle, standing, status=400,
@@ -403,8 +401,7 @@ def entry_return(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: 
 def entry_accept(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
                  ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_accept_entry(entry, cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_accept_entry(entry, cycle), "この報告は確認済にできません。")
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else -1
     return run_entry_action(request, entry, "確認済にしました。", lambda: actions.accept_entry(
@@ -416,8 +413,7 @@ def entry_accept(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: 
 def entry_rate(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
                ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_rate(cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_rate_entry(cycle), "委員会評価を入力できるのは、委員会審議中の委員です。")
     form = RatingForm(request.POST)
     if not form.is_valid():
         return render_entry(request, entry, cycle, standing, status=400,
@@ -432,8 +428,7 @@ def entry_rate(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: in
 def entry_correct(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
                   ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_correct(cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_correct_entry(cycle), "確定後の訂正は事務局だけが行えます。")
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         return render_entry(request, entry, cycle, standing, status=400,
@@ -447,14 +442,12 @@ def entry_correct(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk:
 @require_GET
 def entry_version(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int,
                   number: int) -> HttpResponse:
-    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.sees_drafts(cycle):
-        raise Http404
-    version = get_object_or_404(EntryVersion, entry=entry, number=number)
+    version, entry, cycle, standing = get_entry_version_for_user(request.user, code, slug,
+                                                                 cycle_pk, pk, number)
     fields = [(label(name), value) for name, value in version.content.items()]
     return render(request, "progress/entry_version.html", {
         **base_context(request, cycle, standing), "entry": entry, "subject": entry.subject,
-        "version": version, "fields": fields, "can_restore": standing.can_restore(cycle),
+        "version": version, "fields": fields, "can_restore": standing.can_restore_entry(cycle),
     })
 
 
@@ -462,10 +455,10 @@ def entry_version(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk:
 @login_required
 def entry_restore(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int,
                   number: int) -> HttpResponse:
-    entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
-    if not standing.can_restore(cycle):
-        raise PermissionDenied
-    get_object_or_404(EntryVersion, entry=entry, number=number)
+    _version, entry, cycle, standing = get_entry_version_for_user(request.user, code, slug,
+                                                                  cycle_pk, pk, number)
+    forbid_unless(standing.can_restore_entry(cycle),
+                  "版の復元は、確定前の評価サイクルで事務局だけが行えます。")
     form = VersionForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else -1
     return run_entry_action(request, entry, f"第{number}版の内容に戻しました。",
@@ -480,8 +473,7 @@ def entry_restore(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk:
 @login_required
 def opinion_create(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    if not standing.can_write_opinion(cycle):
-        raise PermissionDenied
+    forbid_unless(standing.can_write_opinion(cycle), "意見を書けるのは、委員会審議中の委員です。")
     entry = None
     if request.POST.get("entry"):
         entry = get_object_or_404(Entry, cycle=cycle, pk=request.POST["entry"])
@@ -505,11 +497,8 @@ def opinion_create(request: HttpRequest, code: str, slug: str, pk: int) -> HttpR
 @login_required
 def opinion_respond(request: HttpRequest, code: str, slug: str, pk: int, opinion_pk: int
                     ) -> HttpResponse:
-    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    if not standing.can_respond(cycle):
-        raise PermissionDenied
-    opinion = get_object_or_404(Opinion, cycle=cycle, pk=opinion_pk)
-    opinion.cycle = cycle
+    opinion, cycle, standing = get_opinion_for_user(request.user, code, slug, pk, opinion_pk)
+    forbid_unless(standing.can_respond_opinion(cycle), "意見への回答は、委員会審議中に事務局が行います。")
     form = ResponseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "回答を入力してください。")
@@ -566,20 +555,9 @@ def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
     return groups
 
 
-def get_summary_cycle(request: HttpRequest, code: str, slug: str, pk: int
-                      ) -> tuple[Cycle, Standing]:
-    """The cycle whose summary this user may read: once compiled, or always for the 事務局
-    and 閲覧 (who follow the cycle while it is being written)."""
-    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    if not (cycle.status in {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED}
-            or standing.secretariat or standing.viewer):
-        raise Http404
-    return cycle, standing
-
-
 @require_GET
 def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
-    cycle, standing = get_summary_cycle(request, code, slug, pk)
+    cycle, standing = get_summary_cycle_for_user(request.user, code, slug, pk)
     return render(request, "progress/summary.html", {
         **base_context(request, cycle, standing),
         "groups": summary_groups(cycle),
@@ -593,13 +571,10 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The entries this user must write now, and for the secretariat the cycles to follow."""
-    memberships = list(Membership.objects.filter(user_id=request.user.pk or 0)
-                       .select_related("organization__municipality"))
-    staff_orgs = [m.organization_id for m in memberships if m.role == Membership.Role.STAFF]
-    secretariat_munis = [m.organization.municipality_id for m in memberships
-                         if m.role == Membership.Role.SECRETARIAT]
+    duties = duties_of(request.user)
     todo = list(
-        Entry.objects.filter(organization_id__in=staff_orgs, cycle__status=S.COLLECTING)
+        Entry.objects.filter(organization_id__in=duties.reporting_for,
+                             cycle__status=S.COLLECTING)
         .awaiting()
         .select_related("cycle__plan__municipality", "initiative", "element", "organization")
         .order_by("cycle__entries_due", "cycle_id", "initiative__order", "element__order")
@@ -608,18 +583,14 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     rows = [{"entry": e, "overdue": bool(e.cycle.entries_due and e.cycle.entries_due < today)}
             for e in todo]
     running = list(
-        Cycle.objects.filter(plan__municipality_id__in=secretariat_munis)
+        Cycle.objects.filter(plan__municipality_id__in=duties.running)
         .exclude(status=S.PUBLISHED).select_related("plan__municipality")
         .order_by("entries_due", "id")
     )
-    committee = [m for m in memberships if m.role == Membership.Role.COMMITTEE]
     reviewing = list(
-        Cycle.objects.filter(plan__municipality_id__in=[m.organization.municipality_id
-                                                         for m in committee],
+        Cycle.objects.filter(plan__municipality_id__in=duties.reviewing,
                              status=S.REVIEWING).select_related("plan__municipality")
     )
     return render(request, "progress/tasks.html", {
         "todo": rows, "running": running, "reviewing": reviewing, "today": today,
-        "is_member": any(is_member(request.user, m.organization.municipality)
-                         for m in memberships),
     })

@@ -14,16 +14,17 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sasaeai.accounts.access import Standing
 from sasaeai.lib import previews
 from sasaeai.progress import actions
-from sasaeai.progress.access import OPEN_FOR_INPUT, Standing, get_cycle_for_user
+from sasaeai.progress.access import get_workbook_target_for_user
 from sasaeai.progress.models import Cycle
 from sasaeai.progress.workbook import (
     MAX_UPLOAD_BYTES,
@@ -60,14 +61,7 @@ def get_workbook_target(
 ) -> tuple[Cycle, Standing, Organization]:
     """The cycle and organization of a 照会, if this user may exchange that organization's
     entries: 404 for what the user may not see, 403 for what the user may see but not handle."""
-    cycle, standing = get_cycle_for_user(user, code, slug, pk)
-    organization = get_object_or_404(Organization, municipality_id=cycle.plan.municipality_id,
-                                     pk=org_pk)
-    if not (standing.secretariat or organization.pk in standing.staff_orgs):
-        raise PermissionDenied
-    if not cycle.entries.filter(organization=organization).exists():
-        raise Http404("この組織の報告はこの評価サイクルにありません。")
-    return cycle, standing, organization
+    return get_workbook_target_for_user(user, code, slug, pk, org_pk)
 
 
 def _scope(cycle: Cycle, organization: Organization) -> str:
@@ -93,7 +87,7 @@ def _context(cycle: Cycle, standing: Standing, organization: Organization,
     plan = cycle.plan
     return {"plan": plan, "municipality": plan.municipality, "cycle": cycle,
             "standing": standing, "is_member": standing.member, "organization": organization,
-            "open_for_input": cycle.status in OPEN_FOR_INPUT,
+            "open_for_input": cycle.is_open_for_input,
             "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024, **extra}
 
 

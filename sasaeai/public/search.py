@@ -18,9 +18,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
+from sasaeai.accounts.access import Standing
 from sasaeai.indicators.models import Indicator
 from sasaeai.plans.models import ActorStatement, Challenge, Initiative, Plan, PlanElement
-from sasaeai.progress.access import Standing
 from sasaeai.progress.models import Cycle, Entry
 
 MAX_HITS = 50

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from sasaeai.accounts.access import get_plan_for_user, is_member
+from sasaeai.accounts.access import get_plan_for_user
 from sasaeai.public.digest import digest_context, digest_pdf
 from sasaeai.public.search import search_plan, terms_of
 
@@ -23,7 +23,6 @@ def plan_search(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "plan": plan, "municipality": plan.municipality, "query": query,
         "terms": terms_of(query), "groups": groups,
         "count": sum(len(g.hits) for g in groups),
-        "is_member": is_member(request.user, plan.municipality),
     })
 
 
@@ -35,5 +34,4 @@ def plan_digest(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         response["Content-Disposition"] = content_disposition_header(
             True, f"{plan.title}_概要版.pdf".replace(" ", "_"))
         return response
-    return render(request, "public/digest.html", {
-        **digest_context(plan), "is_member": is_member(request.user, plan.municipality)})
+    return render(request, "public/digest.html", digest_context(plan))

@@ -105,12 +105,12 @@ def request_packet(*, by: Any, cycle: Cycle) -> Any:
     from django.core.exceptions import PermissionDenied
     from django.db import transaction
 
-    from sasaeai.accounts.access import is_secretariat
+    from sasaeai.accounts.access import Standing
     from sasaeai.audit.actions import record, snapshot
     from sasaeai.progress.models import Packet
     from sasaeai.reports.tasks import build_packet
 
-    if not is_secretariat(by, cycle.plan.municipality):
+    if not Standing.of(by, cycle.plan).can_make_packet(cycle):
         raise PermissionDenied("委員会資料を作成できるのは事務局です。")
     with transaction.atomic():
         Cycle.objects.select_for_update().filter(pk=cycle.pk).first()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sasaeai.accounts.access import forbid_unless
 from sasaeai.lib import opendata
 from sasaeai.progress import views as progress_views
+from sasaeai.progress.access import (
+    get_packet_for_user,
+    get_packets_cycle_for_user,
+    get_summary_cycle_for_user,
+)
 from sasaeai.reports.summary import summary_csv, summary_pdf, summary_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +33,7 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     export = request.GET.get("export")
     if export not in {"xlsx", "pdf", "csv"}:
         return progress_views.summary(request, code, slug, pk)
-    cycle, _standing = progress_views.get_summary_cycle(request, code, slug, pk)
+    cycle, _standing = get_summary_cycle_for_user(request.user, code, slug, pk)
     groups = progress_views.summary_groups(cycle)
     has_ratings = cycle.rating_scale is not None
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
@@ -43,34 +48,19 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
                     "application/pdf", f"{name}.pdf")
 
 
-def _packet_cycle(request: HttpRequest, code: str, slug: str, pk: int) -> tuple[Any, Any]:
-    """The cycle whose packets this user may read: the 事務局, committee members and viewers of
-    the municipality, once they may see the cycle."""
-    from django.http import Http404
-
-    from sasaeai.progress.access import get_cycle_for_user
-
-    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    if not (standing.secretariat or standing.committee or standing.viewer):
-        raise Http404
-    return cycle, standing
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def packets(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     """The committee packets of a cycle: every version, its progress while it is made, and the
     事務局's button that makes the next version."""
     from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
     from django.shortcuts import redirect, render
 
     from sasaeai.reports.packet import request_packet
 
-    cycle, standing = _packet_cycle(request, code, slug, pk)
+    cycle, standing = get_packets_cycle_for_user(request.user, code, slug, pk)
     if request.method == "POST":
-        if not standing.secretariat:
-            raise PermissionDenied
+        forbid_unless(standing.can_make_packet(cycle), "委員会資料を作成できるのは事務局です。")
         packet = request_packet(by=request.user, cycle=cycle)
         messages.success(request, f"委員会資料の第{packet.version}版の作成を始めました。")
         return redirect(request.path)
@@ -78,7 +68,7 @@ def packets(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     return render(request, "reports/packets.html", {
         "cycle": cycle, "plan": cycle.plan, "municipality": cycle.plan.municipality,
         "versions": versions, "working": any(p.working for p in versions),
-        "can_make": standing.secretariat, "is_member": True,
+        "can_make": standing.can_make_packet(cycle),
     })
 
 
@@ -86,12 +76,7 @@ def packets(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
 @login_required
 def packet_download(request: HttpRequest, code: str, slug: str, pk: int, version: int
                     ) -> HttpResponse:
-    from django.shortcuts import get_object_or_404
-
-    from sasaeai.progress.models import Packet
-
-    cycle, _standing = _packet_cycle(request, code, slug, pk)
-    packet = get_object_or_404(Packet, cycle=cycle, version=version, status=Packet.Status.DONE)
+    packet, cycle = get_packet_for_user(request.user, code, slug, pk, version)
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_委員会資料_第{version}版")
     response = download(bytes(packet.pdf or b""), "application/pdf", f"{name}.pdf")
     response["Cache-Control"] = "private, no-store"

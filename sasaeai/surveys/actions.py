@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from sasaeai.accounts.access import is_secretariat
+from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.indicators.models import Indicator, Observation
 from sasaeai.lib.stats import TwoProportion, two_proportion_test
@@ -48,8 +48,7 @@ class MeasureConflict(Exception):
 
 
 def _check(by: Any, municipality: Municipality) -> None:
-    if by is not None and not (getattr(by, "is_superuser", False)
-                               or is_secretariat(by, municipality)):
+    if not Standing.of(by, municipality).can_handle_surveys():
         raise PermissionDenied("調査の回答データを扱えるのは、その自治体の事務局です。")
 
 

@@ -8,8 +8,6 @@ from django.views.decorators.http import require_GET
 from sasaeai.accounts.access import (
     get_municipalities_for_user,
     get_municipality_for_user,
-    is_member,
-    is_secretariat,
     member_municipality_ids,
     plans_for_user,
 )
@@ -73,7 +71,6 @@ def tree(nodes: list, parent_attr: str = "parent_id") -> list[dict]:
 @require_GET
 def municipality(request: HttpRequest, code: str) -> HttpResponse:
     muni = get_municipality_for_user(request.user, code)
-    member = is_member(request.user, muni)
     plans = (
         plans_for_user(request.user)
         .filter(municipality=muni)
@@ -91,14 +88,10 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
         {
             "municipality": muni,
             "plans": plans,
-            "is_member": member,
-            "handles_surveys": member and (request.user.is_superuser
-                                           or is_secretariat(request.user, muni)),
             "organization_tree": tree(organizations),
             "area_tree": tree(areas),
             "area_count": len(areas),
             "has_sample_areas": any(a.is_sample_name for a in areas),
-            "draft_statuses": [Plan.Status.DRAFT, Plan.Status.ADOPTED],
         },
     )
 

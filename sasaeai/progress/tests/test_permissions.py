@@ -167,7 +167,8 @@ PUBLISHED: Matrix = {
     "entry": [200, 200, 200, 200, 200, 200, 200],
     "version": [200, 200, 200, 404, 200, 404, 404],
     "correct": ["ok", 403, 403, 403, 403, 403, LOGIN],
-    "restore": [403, 403, 403, 403, 403, 403, LOGIN],
+    # Whoever may not see the history may not see its versions either: 404, not 403.
+    "restore": [403, 403, 403, 404, 403, 404, LOGIN],
     "save": [403, 403, 403, 403, 403, 403, LOGIN],
 }
 

@@ -18,7 +18,6 @@ from sasaeai.lib.spreadsheets import (
     read_xlsx,
     safe_text,
 )
-from sasaeai.progress.access import OPEN_FOR_INPUT
 from sasaeai.progress.models import Cycle, Entry, EntryVersion, RatingLevel
 from sasaeai.progress.workbook.sheet import (
     COLUMNS,
@@ -279,7 +278,7 @@ def _parse_row(preview: Preview, result: RowResult, row: list[str], positions: d
         )
         return
     if not is_open(cycle, entry):
-        if cycle.status not in OPEN_FOR_INPUT:
+        if not cycle.is_open_for_input:
             result.errors.append(
                 f"評価サイクルが「{cycle.get_status_display()}」のため、報告は変更できません。"
             )

@@ -8,7 +8,6 @@ from typing import Any
 from django.core import signing
 
 from sasaeai.lib.spreadsheets import Column, safe_text
-from sasaeai.progress.access import OPEN_FOR_INPUT
 from sasaeai.progress.models import Cycle, Entry, RatingLevel
 from sasaeai.tenancy.models import Organization
 
@@ -18,7 +17,6 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_RATIO = 100  # an .xlsx of text compresses 3–10×; a zip bomb, thousands of times
 KEY_PREFIX = "sasaeai-shokai:"
 KEY_SALT = "sasaeai.progress.workbook"  # the module's name when it was one; keys signed with it
-EDITABLE_STATUSES = {Entry.Status.NOT_STARTED, Entry.Status.DRAFT, Entry.Status.RETURNED}
 
 # key: "id", "number", "title", "status", "version", or an Entry field
 COLUMNS = (
@@ -68,7 +66,7 @@ def _levels(cycle: Cycle) -> list[RatingLevel]:
 
 
 def is_open(cycle: Cycle, entry: Entry) -> bool:
-    return cycle.status in OPEN_FOR_INPUT and entry.status in EDITABLE_STATUSES
+    return cycle.is_open_for_input and entry.is_editable
 
 
 # Values as the sheet shows them, and as they compare --------------------------------------
