@@ -25,8 +25,9 @@ urlpatterns = [
     path("", include("sasaeai.public.urls")),
     path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),
     path("<lgcode:code>/<slug:slug>/indicators/", include("sasaeai.indicators.urls")),
-    # The summary page lives in progress; its exports (?export=xlsx|pdf) in reports, which may
-    # import progress but not the reverse. Same URL as progress:summary, resolved here first.
+    # The summary page with its exports (?export=xlsx|pdf|csv) is served by reports, which may
+    # import progress but not the reverse; both render from progress.summaries. Same URL as
+    # progress:summary (the name templates reverse), resolved here first.
     path("<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/", reports_views.summary),
     path("<lgcode:code>/<slug:slug>/cycles/<int:pk>/packets/", reports_views.packets,
          name="packets"),

@@ -27,8 +27,7 @@ from sasaeai.accounts.access import (
 )
 from sasaeai.accounts.actions import user_for_key
 from sasaeai.audit import security
-from sasaeai.indicators.models import Indicator
-from sasaeai.indicators.views import rule_for
+from sasaeai.indicators.models import Indicator, JudgementRule
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
 from sasaeai.progress.access import get_cycle_for_user
 from sasaeai.progress.models import Cycle, Entry, Opinion
@@ -304,7 +303,7 @@ def plan_statements(request: HttpRequest, code: str, slug: str) -> Any:
 @paginate(Paged)
 def plan_indicators(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
-    rule = rule_for(plan)
+    rule = JudgementRule.objects.rule_for(plan)
     out = []
     for i in Indicator.objects.for_plan(plan).with_figures().order_by("order", "id"):
         judgement = i.judge(rule=rule)

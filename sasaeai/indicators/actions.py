@@ -35,10 +35,6 @@ from sasaeai.lib.wareki import Year
 from sasaeai.plans.models import Plan, PlanElement
 
 
-def plan_rule(indicator: Indicator) -> JudgementRule | None:
-    return JudgementRule.objects.filter(plan_id=indicator.plan_id).first()
-
-
 @transaction.atomic
 def override_judgement(*, by: Any, indicator: Indicator, category: str, reason: str,
                        year: int | None = None) -> JudgementOverride:
@@ -50,9 +46,8 @@ def override_judgement(*, by: Any, indicator: Indicator, category: str, reason: 
         raise ValidationError({"category": "判定の区分を選んでください。"})
     if not reason.strip():
         raise ValidationError({"reason": "判定を修正する理由を入力してください。"})
-    rule = plan_rule(indicator)
     computed = Indicator.objects.with_figures().get(pk=indicator.pk).judge(
-        rule=rule.as_rule() if rule else None, year=year)
+        rule=JudgementRule.objects.rule_for(plan), year=year)
     override = JudgementOverride.objects.create(
         indicator=indicator, year=year, category=category,
         computed_category=computed.category, computed_sentence=computed.sentence,

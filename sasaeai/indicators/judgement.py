@@ -152,40 +152,105 @@ def judge(
     rule: Rule | None = None,
     evaluation_year: int | None = None,
 ) -> Judgement:
-    """Judge one indicator. `higher_is_better` is None for a 'within a band' polarity."""
+    """Judge one indicator. `higher_is_better` is None for a 'within a band' polarity.
+
+    The steps, each its own function: is there anything to judge at all; which way is better;
+    how far the value moved and how wide its noise band is; then either "kept where it should
+    stay" (a band polarity or a 維持 target) or "moving towards the target", with its pace."""
     rule = rule or Rule()
-    labels = {**DEFAULT_LABELS, **rule.labels}
+    reason = _why_unjudgeable(baseline, latest, goal, evaluation_year)
+    if reason is not None:
+        return _verdict(rule, _Finding(Category.UNJUDGEABLE, reason))
+    assert baseline is not None and latest is not None  # noqa: S101  (usable)
+    better = _better_direction(higher_is_better, goal)
+    movement = _movement(unit, survey, baseline, latest, rule)
+    finding = _judge_kept(movement, better, goal)
+    if finding is None:
+        assert better is not None  # noqa: S101  (a band polarity was judged as kept)
+        finding = _judge_progress(movement, better, goal)
+    return _verdict(rule, finding, band=movement.band, change=movement.change)
 
-    def verdict(category: Category, sentence: str, **numbers: Decimal | None) -> Judgement:
-        label = labels[category]
-        return Judgement(category, label, sentence.replace("{label}", f"「{label}」"), **numbers)
 
+@dataclass(frozen=True)
+class _Finding:
+    """A category and its sentence, with {label} where the plan's name for it goes."""
+
+    category: Category
+    sentence: str
+    pace: Decimal | None = None
+
+
+def _verdict(rule: Rule, finding: _Finding, *, band: Decimal | None = None,
+             change: Decimal | None = None) -> Judgement:
+    label = {**DEFAULT_LABELS, **rule.labels}[finding.category]
+    return Judgement(finding.category, label, finding.sentence.replace("{label}", f"「{label}」"),
+                     band=band, change=change, pace=finding.pace)
+
+
+def _why_unjudgeable(baseline: Point | None, latest: Point | None, goal: Goal | None,
+                     evaluation_year: int | None) -> str | None:
+    """Why there is nothing to judge (the sentence of 判定不能), or None when there is."""
     if evaluation_year is not None and (latest is None or latest.year != evaluation_year):
-        return verdict(Category.UNJUDGEABLE,
-                       f"{evaluation_year}年（度）の値がないため{{label}}です"
-                       "（その年に調査・集計が行われていない場合を含みます）。")
+        return (f"{evaluation_year}年（度）の値がないため{{label}}です"
+                "（その年に調査・集計が行われていない場合を含みます）。")
     if baseline is None or not baseline.usable:
         reason = STATUS_REASON.get(baseline.status, "値なし") if baseline else "未登録"
-        return verdict(Category.UNJUDGEABLE, f"基準値が{reason}のため{{label}}です。")
+        return f"基準値が{reason}のため{{label}}です。"
     if latest is None or not latest.usable:
         reason = STATUS_REASON.get(latest.status, "値なし") if latest else "未登録"
-        return verdict(Category.UNJUDGEABLE,
-                       f"基準値（{baseline.label()}）に対し、現状値が{reason}のため{{label}}です。")
+        return f"基準値（{baseline.label()}）に対し、現状値が{reason}のため{{label}}です。"
     base_time, latest_time = baseline.time, latest.time
     if base_time is not None and latest_time is not None and latest_time <= base_time:
-        return verdict(Category.UNJUDGEABLE,
-                       f"基準値（{baseline.label()}）より新しい値がないため{{label}}です。")
+        return f"基準値（{baseline.label()}）より新しい値がないため{{label}}です。"
     if goal is not None and goal.kind == "pending":
-        return verdict(Category.UNJUDGEABLE,
-                       f"目標値が検討中（{goal.verbatim or '未設定'}）のため{{label}}です。")
-    assert baseline.value is not None and latest.value is not None  # noqa: S101  (usable)
+        return f"目標値が検討中（{goal.verbatim or '未設定'}）のため{{label}}です。"
+    return None
 
-    # Which way is better: the polarity, or what a direction-only target says.
+
+def _better_direction(higher_is_better: bool | None, goal: Goal | None) -> bool | None:
+    """Which way is better: the polarity, or what a direction-only target says."""
     if goal is not None and goal.kind in {"up", "down"}:
-        higher_is_better = goal.kind == "up"
-    change = latest.value - baseline.value
+        return goal.kind == "up"
+    return higher_is_better
+
+
+@dataclass(frozen=True)
+class _Movement:
+    """From the baseline to the latest value, and the band within which a change is noise."""
+
+    baseline: Point
+    latest: Point
+    unit: str
+    before: Decimal
+    after: Decimal
+    band: Decimal
+    band_text: str
+
+    @property
+    def change(self) -> Decimal:
+        return self.after - self.before
+
+    @property
+    def within_band(self) -> bool:
+        return abs(self.change) <= self.band
+
+    def gain(self, higher_is_better: bool) -> Decimal:
+        """The change counted in the better direction."""
+        return self.change if higher_is_better else -self.change
+
+    @property
+    def text(self) -> str:
+        change = self.change
+        return (f"基準値（{self.baseline.label()}）から現状値（{self.latest.label()}）へ"
+                + (f"{'+' if change > 0 else ''}{_fmt(change, self.unit)}の変化" if change
+                   else "変化なし"))
+
+
+def _movement(unit: str, survey: bool, baseline: Point, latest: Point, rule: Rule) -> _Movement:
+    """The change, and its noise band: a survey's own margin when known, else the rule's."""
+    assert baseline.value is not None and latest.value is not None  # noqa: S101  (usable)
     if survey:
-        margin = latest.margin if latest.margin is not None else None
+        margin = latest.margin
         band = margin if margin is not None else rule.survey_band_points
         band_text = (MARGIN_TEXT.get(latest.margin_basis, "調査の誤差（±{}）")
                      .format(_fmt(band, unit)) if margin is not None
@@ -193,75 +258,89 @@ def judge(
     else:
         band = abs(baseline.value) * rule.other_band_percent / 100
         band_text = f"基準値の±{rule.other_band_percent.normalize():f}%（±{_fmt(band, unit)}）"
-    moved = (f"基準値（{baseline.label()}）から現状値（{latest.label()}）へ"
-             + (f"{'+' if change > 0 else ''}{_fmt(change, unit)}の変化" if change else "変化なし"))
-    numbers = {"band": band, "change": change}
+    return _Movement(baseline, latest, unit, baseline.value, latest.value, band, band_text)
 
-    if higher_is_better is None or (goal is not None and goal.kind == "maintain"):
-        if abs(change) <= band:
-            kept = goal is not None and goal.kind == "maintain"
-            category = Category.ACHIEVED if kept else Category.FLAT
-            return verdict(category, f"{moved}で、{band_text}の範囲内のため{{label}}です。",
-                           **numbers)
-        if higher_is_better is None:
-            return verdict(Category.WORSENING,
-                           f"{moved}で、望ましい範囲（{band_text}）を外れたため{{label}}です。",
-                           **numbers)
-    assert higher_is_better is not None  # noqa: S101
-    gain = change if higher_is_better else -change
-    better = "増加" if higher_is_better else "減少"
 
-    if goal is not None and goal.kind == "maintain":
-        category = Category.ACHIEVED if gain > 0 else Category.WORSENING
-        side = "望ましい方向" if gain > 0 else "望ましくない方向"
-        return verdict(category, f"{moved}で、{band_text}を超えて{side}に動いたため{{label}}です"
-                                 f"（目標は{goal.verbatim or '維持'}）。", **numbers)
+def _judge_kept(m: _Movement, better: bool | None, goal: Goal | None) -> _Finding | None:
+    """A 'within a band' polarity or a 維持 target: was the value kept where it should stay?
+    None when neither applies (the value should move towards a target)."""
+    maintain = goal is not None and goal.kind == "maintain"
+    if better is not None and not maintain:
+        return None
+    if m.within_band:
+        return _Finding(Category.ACHIEVED if maintain else Category.FLAT,
+                        f"{m.text}で、{m.band_text}の範囲内のため{{label}}です。")
+    if better is None:
+        return _Finding(Category.WORSENING,
+                        f"{m.text}で、望ましい範囲（{m.band_text}）を外れたため{{label}}です。")
+    assert goal is not None  # noqa: S101  (maintain)
+    gain = m.gain(better)
+    side = "望ましい方向" if gain > 0 else "望ましくない方向"
+    return _Finding(Category.ACHIEVED if gain > 0 else Category.WORSENING,
+                    f"{m.text}で、{m.band_text}を超えて{side}に動いたため{{label}}です"
+                    f"（目標は{goal.verbatim or '維持'}）。")
 
-    numeric = goal is not None and goal.kind in {"value", "at_least", "at_most"} \
-        and goal.value is not None
-    if numeric and goal is not None and goal.value is not None:
-        met = {
-            "at_least": latest.value >= goal.value,
-            "at_most": latest.value <= goal.value,
-            "value": latest.value >= goal.value if higher_is_better else latest.value <= goal.value,
-        }[goal.kind]
-        if met:
-            return verdict(Category.ACHIEVED,
-                           f"現状値（{latest.label()}）が目標値（{goal.label()}）に達しているため"
-                           f"{{label}}です。", **numbers)
 
-    if abs(change) <= band:
-        rest = f"目標値（{goal.label()}）には達していません。" if numeric and goal else ""
-        return verdict(Category.FLAT, f"{moved}で、{band_text}の範囲内のため{{label}}です。{rest}",
-                       **numbers)
-    if gain < 0:
-        return verdict(Category.WORSENING,
-                       f"{moved}で、{band_text}を超えて望ましくない方向（{better}が望ましい指標）"
-                       f"に動いたため{{label}}です。", **numbers)
-    if not numeric or goal is None or goal.value is None:
+def _numeric(goal: Goal | None) -> Goal | None:
+    """The goal when it is a number to reach (a value or a bound), else None."""
+    if goal is not None and goal.kind in {"value", "at_least", "at_most"} \
+            and goal.value is not None:
+        return goal
+    return None
+
+
+def _target_met(value: Decimal, goal: Goal, better: bool) -> bool:
+    assert goal.value is not None  # noqa: S101  (numeric)
+    return {
+        "at_least": value >= goal.value,
+        "at_most": value <= goal.value,
+        "value": value >= goal.value if better else value <= goal.value,
+    }[goal.kind]
+
+
+def _judge_progress(m: _Movement, better: bool, goal: Goal | None) -> _Finding:
+    """A value that should move one way: target met, within the noise, the wrong way, or the
+    right way (with its pace when a numeric target has a year)."""
+    numeric = _numeric(goal)
+    if numeric is not None and _target_met(m.after, numeric, better):
+        return _Finding(Category.ACHIEVED,
+                        f"現状値（{m.latest.label()}）が目標値（{numeric.label()}）に達しているため"
+                        f"{{label}}です。")
+    if m.within_band:
+        rest = f"目標値（{numeric.label()}）には達していません。" if numeric else ""
+        return _Finding(Category.FLAT, f"{m.text}で、{m.band_text}の範囲内のため{{label}}です。{rest}")
+    if m.gain(better) < 0:
+        wanted = "増加" if better else "減少"
+        return _Finding(Category.WORSENING,
+                        f"{m.text}で、{m.band_text}を超えて望ましくない方向（{wanted}が望ましい指標）"
+                        f"に動いたため{{label}}です。")
+    if numeric is None:
         what = "目標は方向のみ" if goal and goal.kind in {"up", "down"} else "数値目標がない"
-        return verdict(Category.IMPROVING,
-                       f"{moved}で、{band_text}を超えて望ましい方向に動いたため{{label}}です"
-                       f"（{what}ため、進み具合は判定していません）。", **numbers)
+        return _Finding(Category.IMPROVING,
+                        f"{m.text}で、{m.band_text}を超えて望ましい方向に動いたため{{label}}です"
+                        f"（{what}ため、進み具合は判定していません）。")
+    return _judge_pace(m, better, numeric)
 
-    # Right direction, target not met: compare with the straight line to the target.
+
+def _judge_pace(m: _Movement, better: bool, goal: Goal) -> _Finding:
+    """Right direction, target not met: compare with the straight line to the target."""
+    assert goal.value is not None  # noqa: S101  (numeric)
     goal_time = Decimal(goal.year) if goal.year is not None else None
+    base_time, latest_time = m.baseline.time, m.latest.time
     if goal_time is None or base_time is None or latest_time is None or goal_time <= base_time:
-        return verdict(Category.IMPROVING,
-                       f"{moved}で、{band_text}を超えて望ましい方向に動いていますが、目標値"
-                       f"（{goal.label()}）の年がわからないため進み具合は判定できず{{label}}です。",
-                       **numbers)
+        return _Finding(Category.IMPROVING,
+                        f"{m.text}で、{m.band_text}を超えて望ましい方向に動いていますが、目標値"
+                        f"（{goal.label()}）の年がわからないため進み具合は判定できず{{label}}です。")
     elapsed = min(latest_time, goal_time) - base_time
-    pace = baseline.value + (goal.value - baseline.value) * elapsed / (goal_time - base_time)
-    numbers["pace"] = pace
-    ahead = latest.value >= pace if higher_is_better else latest.value <= pace
+    pace = m.before + (goal.value - m.before) * elapsed / (goal_time - base_time)
+    ahead = m.after >= pace if better else m.after <= pace
     pace_text = (f"基準値から目標値（{goal.label()}）までを直線で結んだ"
-                 f"{format_year(Year(latest.year or 0, YearKind(latest.year_kind)))}時点の目安"
-                 f" {_level(pace, unit)}")
+                 f"{format_year(Year(m.latest.year or 0, YearKind(m.latest.year_kind)))}時点の目安"
+                 f" {_level(pace, m.unit)}")
     if ahead:
-        return verdict(Category.ON_TRACK,
-                       f"{moved}で、{band_text}を超えて望ましい方向に動き、{pace_text}に"
-                       f"届いているため{{label}}です。", **numbers)
-    return verdict(Category.IMPROVING,
-                   f"{moved}で、{band_text}を超えて望ましい方向に動いていますが、{pace_text}に"
-                   f"届かないため{{label}}です。", **numbers)
+        return _Finding(Category.ON_TRACK,
+                        f"{m.text}で、{m.band_text}を超えて望ましい方向に動き、{pace_text}に"
+                        f"届いているため{{label}}です。", pace)
+    return _Finding(Category.IMPROVING,
+                    f"{m.text}で、{m.band_text}を超えて望ましい方向に動いていますが、{pace_text}に"
+                    f"届かないため{{label}}です。", pace)

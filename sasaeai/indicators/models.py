@@ -314,6 +314,13 @@ class Observation(models.Model):
         return format_year(Year(self.year, YearKind(self.year_kind), end=self.year_end))
 
 
+class JudgementRuleQuerySet(models.QuerySet["JudgementRule"]):
+    def rule_for(self, plan: Plan) -> Rule:
+        """The rule a plan's indicators are judged by: its own, or the default one."""
+        found = self.filter(plan=plan).first()
+        return found.as_rule() if found else Rule()
+
+
 class JudgementRule(models.Model):
     """A plan's own rule for judging progress: its noise bands and its names for the categories."""
 
@@ -333,6 +340,8 @@ class JudgementRule(models.Model):
     label_flat = models.CharField("「横ばい」の呼び名", max_length=20, default="横ばい")
     label_worsening = models.CharField("「悪化」の呼び名", max_length=20, default="悪化")
     label_unjudgeable = models.CharField("「判定不能」の呼び名", max_length=20, default="判定不能")
+
+    objects = JudgementRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "判定の基準"

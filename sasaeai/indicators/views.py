@@ -49,11 +49,6 @@ class OverrideForm(forms.Form):
         field.choices = [(c.value, rule.labels[c]) for c in ORDER]
 
 
-def rule_for(plan: Plan) -> Rule:
-    found = JudgementRule.objects.filter(plan=plan).first()
-    return found.as_rule() if found else Rule()
-
-
 def evaluation_year(request: HttpRequest) -> int | None:
     text = request.GET.get("fy", "")
     return int(text) if text.isdigit() and 1900 < int(text) < 2200 else None
@@ -69,30 +64,15 @@ def judged_rows(plan: Plan, rule: Rule, year: int | None) -> list[Row]:
     return rows
 
 
-def goal_finder(plan: Plan) -> Any:
-    elements = {e.pk: e for e in plan.elements.all()}
-    for element in elements.values():
-        element.plan = plan  # links without a query each
-
-    def goal_of(indicator: Indicator) -> PlanElement | None:
-        """The top-level element an indicator sits under (基本目標), or None for 計画全体."""
-        element = elements.get(indicator.element_id) if indicator.element_id else None
-        while element is not None and element.parent_id is not None:
-            element = elements.get(element.parent_id)
-        return element
-
-    return goal_of
-
-
 @require_GET
 def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, code, slug)
-    rule = rule_for(plan)
+    rule = JudgementRule.objects.rule_for(plan)
     year = evaluation_year(request)
     rows = judged_rows(plan, rule, year)
-    goal_of = goal_finder(plan)
+    goals = plan.top_goals()
     groups = []
-    for goal, items in groupby(rows, key=lambda r: goal_of(r.indicator)):
+    for goal, items in groupby(rows, key=lambda r: goals.get(r.indicator.element_id)):
         listed = list(items)
         counts = Counter(r.category for r in listed)
         groups.append({
@@ -101,7 +81,7 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         })
     totals = Counter(r.category for r in rows)
     if request.GET.get("export") == "csv":
-        return indicator_csv(plan, rule, rows, goal_of, year)
+        return indicator_csv(plan, rule, rows, goals, year)
     return render(request, "indicators/indicator_table.html", {
         "plan": plan, "municipality": plan.municipality,
         "groups": groups, "count": len(rows), "year": year,
@@ -112,8 +92,8 @@ def indicator_table(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     })
 
 
-def indicator_csv(plan: Plan, rule: Rule, rows: list[Row], goal_of: Any,
-                  year: int | None) -> HttpResponse:
+def indicator_csv(plan: Plan, rule: Rule, rows: list[Row],
+                  goals: dict[int | None, PlanElement | None], year: int | None) -> HttpResponse:
     """The indicator table as open data: the same rows and judgements as the page."""
     from sasaeai.lib.opendata import csv_response
 
@@ -126,7 +106,7 @@ def indicator_csv(plan: Plan, rule: Rule, rows: list[Row], goal_of: Any,
     body = []
     for row in rows:
         i = row.indicator
-        goal = goal_of(i)
+        goal = goals.get(i.element_id)
         target = i.final_target()
         latest = i.actual_in(year) if year else i.latest()
         body.append([
@@ -162,7 +142,7 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
     indicator = get_object_or_404(Indicator.objects.with_figures().prefetch_related("overrides"),
                                   plan=plan, pk=pk)
     indicator.plan = plan
-    rule = rule_for(plan)
+    rule = JudgementRule.objects.rule_for(plan)
     year = evaluation_year(request)
     judgement = indicator.judge(rule=rule, year=year)
     override = next((o for o in indicator.overrides.all() if o.year == year), None)
@@ -185,7 +165,7 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
         if standing.can_override_judgement(indicator) else None,
         "chart_svg": charts.indicator_chart_svg(indicator),
         "chart_rows": charts.chart_table(indicator),
-        "goal": goal_finder(plan)(indicator),
+        "goal": plan.top_goals().get(indicator.element_id),
     })
 
 
@@ -196,7 +176,7 @@ def indicator_override(request: HttpRequest, code: str, slug: str, pk: int) -> H
     indicator = get_object_or_404(Indicator, plan=plan, pk=pk)
     indicator.plan = plan
     forbid_unless(standing.can_override_judgement(indicator), "判定を修正できるのは事務局です。")
-    form = OverrideForm(request.POST, rule=rule_for(plan))
+    form = OverrideForm(request.POST, rule=JudgementRule.objects.rule_for(plan))
     year = evaluation_year(request)
     target = indicator_url(plan, indicator, year)
     if not form.is_valid():

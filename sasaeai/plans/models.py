@@ -115,6 +115,27 @@ class Plan(models.Model):
             f"（{self.start_fy}〜{self.end_fy}年度）"
         )
 
+    def top_goals(self) -> dict[int | None, PlanElement | None]:
+        """Every element's top-level element (its 基本目標), by element id, from one query: lists
+        that group many rows by goal look each one up here instead of walking parents. No
+        element (None) is the plan as a whole, which has no goal."""
+        elements = {e.pk: e for e in self.elements.all()}
+        for element in elements.values():
+            element.plan = self  # links without a query each
+
+        def top(node: PlanElement | None) -> PlanElement | None:
+            seen: set[int] = set()
+            while node is not None and node.parent_id is not None:
+                if node.pk in seen:  # a loop of parents has no top
+                    return None
+                seen.add(node.pk)
+                node = elements.get(node.parent_id)
+            return node
+
+        goals: dict[int | None, PlanElement | None] = {None: None}
+        goals.update((pk, top(element)) for pk, element in elements.items())
+        return goals
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         for field in ("predecessor", "parent"):

@@ -37,6 +37,7 @@ from sasaeai.progress.forms import (
     VersionForm,
 )
 from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
+from sasaeai.progress.summaries import summary_context
 
 S = Cycle.Status
 
@@ -518,53 +519,12 @@ def opinion_respond(request: HttpRequest, code: str, slug: str, pk: int, opinion
 
 # Summary and tasks -----------------------------------------------------------------------------
 
-@dataclass
-class SummaryRow:
-    subject: Any
-    entries: list[Entry]
-
-
-@dataclass
-class SummaryGroup:
-    goal: Any
-    rows: list[SummaryRow]
-
-
-def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
-    """基本目標 → 取組 → one row per organization, in the plan's order (the seed's layout)."""
-    entries = list(cycle.entries.select_related(
-        "initiative__element", "element", "organization").in_plan_order())
-    elements = {e.pk: e for e in cycle.plan.elements.all()}
-
-    def goal_of(element_id: int | None) -> Any:
-        node = elements.get(element_id) if element_id else None
-        while node is not None and node.parent_id is not None:
-            node = elements.get(node.parent_id)
-        return node
-
-    groups: list[SummaryGroup] = []
-    for entry in entries:
-        subject = entry.subject
-        goal = goal_of(entry.initiative.element_id if entry.initiative else entry.element_id)
-        if not groups or groups[-1].goal != goal:
-            groups.append(SummaryGroup(goal, []))
-        rows = groups[-1].rows
-        if not rows or rows[-1].subject != subject:
-            rows.append(SummaryRow(subject, []))
-        rows[-1].entries.append(entry)
-    return groups
-
-
 @require_GET
 def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    """The page behind the name progress:summary. config/urls.py resolves the same URL to
+    reports.views.summary first (the page and its exports); both render the same context."""
     cycle, standing = get_summary_cycle_for_user(request.user, code, slug, pk)
-    return render(request, "progress/summary.html", {
-        **base_context(request, cycle, standing),
-        "groups": summary_groups(cycle),
-        "has_ratings": cycle.rating_scale is not None,
-        "opinions": list(cycle.opinions.select_related("entry__initiative",
-                                                       "entry__organization")),
-    })
+    return render(request, "progress/summary.html", summary_context(cycle, standing))
 
 
 @require_GET

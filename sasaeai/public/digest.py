@@ -9,8 +9,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from sasaeai.indicators.models import Indicator
-from sasaeai.indicators.views import rule_for
+from sasaeai.indicators.models import Indicator, JudgementRule
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
 
 
@@ -33,7 +32,7 @@ def digest_context(plan: Plan) -> dict[str, Any]:
     statements = list(ActorStatement.objects.filter(
         plan=plan, element__isnull=True, initiative__isnull=True).select_related("actor")
         .order_by("actor__order", "actor_id", "order", "id"))
-    rule = rule_for(plan)
+    rule = JudgementRule.objects.rule_for(plan)
     indicators = [(i, i.judge(rule=rule)) for i in
                   Indicator.objects.for_plan(plan).with_figures().order_by("order", "id")]
     return {"plan": plan, "municipality": plan.municipality, "goals": goals,

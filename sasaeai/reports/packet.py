@@ -19,10 +19,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from sasaeai.indicators.judgement import ORDER, Judgement
-from sasaeai.indicators.models import Indicator
-from sasaeai.indicators.views import goal_finder, rule_for
+from sasaeai.indicators.models import Indicator, JudgementRule
 from sasaeai.progress.models import Cycle
-from sasaeai.progress.views import summary_groups
+from sasaeai.progress.summaries import summary_groups
 
 Report = Callable[[int, str], None]
 
@@ -56,8 +55,8 @@ def packet_context(cycle: Cycle, report: Report | None = None) -> dict[str, Any]
 
     plan = cycle.plan
     say = report or (lambda _p, _m: None)
-    rule = rule_for(plan)
-    goal_of = goal_finder(plan)
+    rule = JudgementRule.objects.rule_for(plan)
+    goals = plan.top_goals()
 
     indicators = list(Indicator.objects.for_plan(plan).with_figures().order_by("order", "id"))
     say(10, "成果指標を判定しています")
@@ -69,7 +68,7 @@ def packet_context(cycle: Cycle, report: Report | None = None) -> dict[str, Any]
     for group in summary_groups(cycle):
         goal_pk = group.goal.pk if group.goal is not None else None
         mine = [m for m in measured
-                if getattr(goal_of(m.indicator), "pk", None) == goal_pk]
+                if getattr(goals.get(m.indicator.element_id), "pk", None) == goal_pk]
         counts = Counter(m.judgement.category for m in mine)
         section = GoalSection(group.goal, group.rows, mine,
                               [(rule.labels[c], c.value, counts.get(c, 0)) for c in ORDER])
@@ -97,29 +96,3 @@ def render_packet(cycle: Cycle, *, version: int, report: Report | None = None
     document = HTML(string=html).render()
     say(85, "PDFに書き出しています")
     return bytes(document.write_pdf()), len(document.pages)
-
-
-def request_packet(*, by: Any, cycle: Cycle) -> Any:
-    """A new version of the cycle's packet, queued for the worker (audited). Earlier versions
-    are kept as they are."""
-    from django.core.exceptions import PermissionDenied
-    from django.db import transaction
-
-    from sasaeai.accounts.access import Standing
-    from sasaeai.audit.actions import record, snapshot
-    from sasaeai.progress.models import Packet
-    from sasaeai.reports.tasks import build_packet
-
-    if not Standing.of(by, cycle.plan).can_make_packet(cycle):
-        raise PermissionDenied("委員会資料を作成できるのは事務局です。")
-    with transaction.atomic():
-        Cycle.objects.select_for_update().filter(pk=cycle.pk).first()
-        last = cycle.packets.order_by("-version").values_list("version", flat=True).first()
-        packet = Packet.objects.create(cycle=cycle, version=(last or 0) + 1, requested_by=by,
-                                       message="作成の順番を待っています")
-        record(by=by, action="reports.packet.request", obj=packet, after=snapshot(packet),
-               municipality_code=cycle.plan.municipality.code)
-        # The task is a row of the same database: it commits with the packet, or neither does.
-        build_packet.enqueue(packet.pk)
-    packet.refresh_from_db()
-    return packet

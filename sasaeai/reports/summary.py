@@ -1,6 +1,6 @@
 """The 進捗のまとめ as an Excel workbook and as a print-ready PDF (A4 landscape).
 
-Both render exactly the rows the screen shows (progress.views.summary_groups).
+Both render exactly the rows the screen shows (progress.summaries.summary_groups).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from sasaeai.lib.spreadsheets import safe_text
 from sasaeai.progress.models import Cycle
-from sasaeai.progress.views import SummaryGroup
+from sasaeai.progress.summaries import SummaryGroup
 
 FONT = "BIZ UDPゴシック"
 

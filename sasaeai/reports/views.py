@@ -1,4 +1,5 @@
-"""Exports of the progress summary: the same rows as the screen, as xlsx or PDF."""
+"""The 進捗のまとめ page with its exports (the same rows as the screen, as xlsx, PDF or CSV), and
+the committee packets of a cycle."""
 
 from __future__ import annotations
 
@@ -6,16 +7,17 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sasaeai.accounts.access import forbid_unless
 from sasaeai.lib import opendata
-from sasaeai.progress import views as progress_views
 from sasaeai.progress.access import (
     get_packet_for_user,
     get_packets_cycle_for_user,
     get_summary_cycle_for_user,
 )
+from sasaeai.progress.summaries import summary_context, summary_groups, summary_opinions
 from sasaeai.reports.summary import summary_csv, summary_pdf, summary_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,10 +33,10 @@ def download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     """The 進捗のまとめ page; `?export=xlsx` or `?export=pdf` gives the same rows as a file."""
     export = request.GET.get("export")
+    cycle, standing = get_summary_cycle_for_user(request.user, code, slug, pk)
     if export not in {"xlsx", "pdf", "csv"}:
-        return progress_views.summary(request, code, slug, pk)
-    cycle, _standing = get_summary_cycle_for_user(request.user, code, slug, pk)
-    groups = progress_views.summary_groups(cycle)
+        return render(request, "progress/summary.html", summary_context(cycle, standing))
+    groups = summary_groups(cycle)
     has_ratings = cycle.rating_scale is not None
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
     if export == "csv":
@@ -43,8 +45,8 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     if export == "xlsx":
         return download(summary_xlsx(cycle, groups, has_ratings=has_ratings), XLSX,
                         f"{name}.xlsx")
-    opinions = list(cycle.opinions.select_related("entry__initiative", "entry__organization"))
-    return download(summary_pdf(cycle, groups, has_ratings=has_ratings, opinions=opinions),
+    return download(summary_pdf(cycle, groups, has_ratings=has_ratings,
+                                opinions=summary_opinions(cycle)),
                     "application/pdf", f"{name}.pdf")
 
 
@@ -54,9 +56,9 @@ def packets(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     """The committee packets of a cycle: every version, its progress while it is made, and the
     事務局's button that makes the next version."""
     from django.contrib import messages
-    from django.shortcuts import redirect, render
+    from django.shortcuts import redirect
 
-    from sasaeai.reports.packet import request_packet
+    from sasaeai.reports.actions import request_packet
 
     cycle, standing = get_packets_cycle_for_user(request.user, code, slug, pk)
     if request.method == "POST":

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from sasaeai.plans.models import Plan
 from sasaeai.progress.models import Cycle
-from sasaeai.progress.views import summary_groups
+from sasaeai.progress.summaries import summary_groups
 
 pytestmark = pytest.mark.django_db
 

@@ -50,8 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         plan = find_plan(options["plan"])
-        found = JudgementRule.objects.filter(plan=plan).first()
-        rule = found.as_rule() if found else None
+        rule = JudgementRule.objects.rule_for(plan)
         year = options["fy"]
         rows = []
         for indicator in Indicator.objects.for_plan(plan).with_figures():
