@@ -355,20 +355,22 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
     cycle = next((c for c in cycles if c.pk == cycle_id), None)
     if cycle is None:
         raise Http404
-    entries = [e for e in Entry.objects.filter(cycle=cycle).select_related("organization")
+    rows, opinions = Entry.objects.filter(cycle=cycle), Opinion.objects.filter(cycle=cycle)
+    if not standing.member:  # the public projection, as on the public site
+        rows, opinions = rows.public(), opinions.public()
+    elif not (standing.sees_drafts(cycle) or cycle.is_public):
+        rows = rows.handed_in()  # the committee reads what was handed in, not drafts
+    entries = [e for e in rows.select_related("organization")
                .order_by("id") if standing.can_view_entry(e, cycle)]
-    public = not standing.sees_drafts(cycle)
     return {
         **_cycle(cycle),
         "entries": [{"id": e.pk, "initiative": e.initiative_id, "element": e.element_id,
                      "organization": e.organization.name, "progress": e.progress,
                      "issues": e.issues, "direction": e.direction,
                      "self_rating": e.self_rating, "committee_rating": e.committee_rating}
-                    for e in entries
-                    if not public or e.status in {Entry.Status.SUBMITTED, Entry.Status.ACCEPTED}
-                    or cycle.status == Cycle.Status.PUBLISHED],
+                    for e in entries],
         "opinions": [{"id": o.pk, "entry": o.entry_id, "text": o.text, "response": o.response}
-                     for o in Opinion.objects.filter(cycle=cycle).order_by("created_at", "id")],
+                     for o in opinions.order_by("created_at", "id")],
     }
 
 

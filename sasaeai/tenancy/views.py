@@ -78,11 +78,12 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
         plans_for_user(request.user)
         .filter(municipality=muni)
         .prefetch_related("owners")
-        .select_related("predecessor")
+        .select_related("predecessor", "parent")
         .order_by("-start_fy", "title")
     )
+    shown = [p.for_reader(public=not member) for p in plans]
     if request.GET.get("export") == "csv":
-        return plans_csv(muni, list(plans))
+        return plans_csv(muni, shown)
     organizations = list(Organization.objects.filter(municipality=muni))
     areas = list(Area.objects.filter(municipality=muni))
     return render(
@@ -90,7 +91,7 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
         "tenancy/municipality.html",
         {
             "municipality": muni,
-            "plans": plans,
+            "plans": shown,
             "is_member": member,
             "handles_surveys": member and (request.user.is_superuser
                                            or is_secretariat(request.user, muni)),
