@@ -351,7 +351,10 @@ def plan_cycles(request: HttpRequest, code: str, slug: str) -> Any:
          summary="評価サイクルの報告と委員会の意見・市の考え方", tags=["進行管理"])
 def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> Any:
     cycle, standing = get_cycle_for_user(caller(request), code, slug, cycle_id)
-    entries = [e for e in Entry.objects.filter(cycle=cycle).select_related("organization")
+    rows, opinions = Entry.objects.filter(cycle=cycle), Opinion.objects.filter(cycle=cycle)
+    if not standing.member:  # the public projection, as on the public site
+        rows, opinions = rows.public(), opinions.public()
+    entries = [e for e in rows.select_related("organization")
                .order_by("id") if standing.can_view_entry(e, cycle)]
     return {
         **_cycle(cycle),
@@ -361,7 +364,7 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
                      "self_rating": e.self_rating, "committee_rating": e.committee_rating}
                     for e in entries if standing.can_read_entry_text(e, cycle)],
         "opinions": [{"id": o.pk, "entry": o.entry_id, "text": o.text, "response": o.response}
-                     for o in Opinion.objects.filter(cycle=cycle).order_by("created_at", "id")],
+                     for o in opinions.order_by("created_at", "id")],
     }
 
 

@@ -14,8 +14,13 @@ the database are strings ("85.3"), so nothing is rounded on the way.
 
 What it leaves out, on purpose: who did what (users, the entry history, the audit log), which
 belong to the installation, and survey microdata, which never leaves the 事務局 (only the
-aggregates on the observations do). With `public=True` only published cycles are included,
-without return comments or the names of committee members: what the public site shows.
+aggregates on the observations do). With `public=True` it is the public projection of every model
+(sasaeai.lib.projection): published cycles only, the judgement overrides in force, no return
+reasons nor the names of committee members or of who overrode a judgement, and no link to an
+unpublished predecessor or parent plan: what the public site shows.
+
+An export runs in three steps: `gather` the rows (where the projection is applied), find the
+organizations and areas they name, and `write_document` section by section.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 
 from sasaeai.indicators.models import (
     Indicator,
@@ -34,6 +41,7 @@ from sasaeai.indicators.models import (
     Observation,
     Target,
 )
+from sasaeai.lib.projection import private_fields
 from sasaeai.plans.models import (
     Actor,
     ActorStatement,
@@ -83,9 +91,6 @@ FIELDS: dict[type[models.Model], list[str]] = {
             "committee_rating_verbatim", "committee_reason", "status", "return_comment"],
     Opinion: ["author_label", "text", "response", "responded_at", "created_at"],
 }
-PRIVATE_FIELDS: dict[type[models.Model], set[str]] = {
-    Entry: {"return_comment"}, Opinion: {"author_label"}, JudgementOverride: {"by_label"},
-}
 
 
 def plain(value: Any) -> Any:
@@ -98,8 +103,9 @@ def plain(value: Any) -> Any:
 
 
 def fields_of(obj: models.Model, *, public: bool = False) -> dict[str, Any]:
+    """The row's FIELDS; for the public, without the model's private fields."""
     names = FIELDS[type(obj)]
-    hidden = PRIVATE_FIELDS.get(type(obj), set()) if public else set()
+    hidden = private_fields(type(obj)) if public else frozenset()
     return {name: plain(getattr(obj, name)) for name in names if name not in hidden}
 
 
@@ -145,129 +151,224 @@ def _with_ancestors(rows: Iterable[Any], by_pk: dict[int, Any]) -> list[Any]:
     return list(wanted.values())
 
 
+@dataclass
+class Rows:
+    """Everything one document is written from, in document order: the first step of an
+    export, and the one where the public projection is applied."""
+
+    plan: Plan
+    elements: list[PlanElement]
+    initiatives: list[Initiative]
+    placements: list[Placement]
+    actors: list[Actor]
+    statements: list[ActorStatement]
+    challenges: list[Challenge]
+    indicators: list[Indicator]
+    cycles: list[Cycle]
+    entries: dict[int, list[Entry]]
+    opinions: dict[int, list[Opinion]]
+    organizations: list[Organization] = field(default_factory=list)
+    areas: list[Area] = field(default_factory=list)
+
+
+class DocumentKeys:
+    """The keys of one document, one series per kind of row."""
+
+    def __init__(self) -> None:
+        self.org, self.area = Keys("O"), Keys("R")
+        self.element, self.initiative, self.actor = Keys("E"), Keys("I"), Keys("A")
+        self.statement, self.entry = Keys("S"), Keys("N")
+
+
 def export_plan(plan: Plan, *, public: bool = False, cycles: bool = True) -> dict[str, Any]:
     """The plan as a `sasaeai-plan` document (see the module docstring). Without `cycles`, the
-    plan alone (as the plan workbook holds it): no cycles, nor the organizations only they name."""
-    municipality = plan.municipality
+    plan alone (as the plan workbook holds it): no cycles, nor the organizations only they name.
+    With `public`, the public projection of each model (see sasaeai.lib.projection)."""
+    rows = gather(plan, public=public, cycles=cycles)
+    rows.organizations = used_organizations(rows)
+    rows.areas = used_areas(rows)
+    return write_document(rows, public=public)
+
+
+def gather(plan: Plan, *, public: bool, cycles: bool) -> Rows:
+    """Step 1: the plan's rows in document order; for the public only what it may see."""
+    elements, initiatives = _structure(plan)
+    actors = list(Actor.objects.filter(plan=plan).order_by("order", "id"))
+    overrides = JudgementOverride.objects.all()
+    reviews = Cycle.objects.filter(plan=plan).order_by("fiscal_year", "kind", "id")
+    if public:
+        overrides = overrides.public()
+        # The plan's own visibility is the access check's; these are its published cycles.
+        reviews = reviews.published()
+    chosen = list(reviews) if cycles else []
+    return Rows(
+        plan=plan.for_reader(public=public),
+        elements=elements, initiatives=initiatives,
+        placements=list(Placement.objects.filter(initiative__plan=plan).order_by("order", "id")),
+        actors=actors,
+        statements=_statements_in_order(plan, elements, initiatives, actors),
+        challenges=list(Challenge.objects.filter(plan=plan).prefetch_related(
+            "elements", "initiatives", "evidence").order_by("order", "id")),
+        indicators=list(Indicator.objects.filter(plan=plan).prefetch_related(
+            "targets", "observations", Prefetch("overrides", queryset=overrides.order_by("at", "id")))
+            .order_by("order", "id")),
+        cycles=chosen,
+        entries={c.pk: list(Entry.objects.filter(cycle=c).order_by("id")) for c in chosen},
+        opinions={c.pk: list(Opinion.objects.filter(cycle=c).order_by("created_at", "id"))
+                  for c in chosen},
+    )
+
+
+def _structure(plan: Plan) -> tuple[list[PlanElement], list[Initiative]]:
+    """Elements depth first; initiatives under their element in the elements' order."""
     elements = _tree(list(PlanElement.objects.filter(plan=plan)))
     initiatives = list(Initiative.objects.filter(plan=plan).prefetch_related("responsible")
                        .order_by("element_id", "order", "id"))
     element_rank = {e.pk: i for i, e in enumerate(elements)}
     initiatives.sort(key=lambda i: (element_rank.get(i.element_id, -1), i.order, i.pk))
+    return elements, initiatives
+
+
+def _statements_in_order(plan: Plan, elements: list[PlanElement], initiatives: list[Initiative],
+                         actors: list[Actor]) -> list[ActorStatement]:
+    """What each actor does, where: the plan as a whole first, then by element and initiative
+    in the 体系's order; within one place, by actor, then in the statements' own order."""
+    element_rank = {e.pk: n for n, e in enumerate(elements)}
     initiative_rank = {i.pk: n for n, i in enumerate(initiatives)}
-    placements = list(Placement.objects.filter(initiative__plan=plan).order_by("order", "id"))
-    actors = list(Actor.objects.filter(plan=plan).order_by("order", "id"))
     actor_rank = {a.pk: n for n, a in enumerate(actors)}
-    # What each actor does, where: the plan as a whole first, then by element and initiative in
-    # the 体系's order; within one place, by actor, then in the statements' own order.
-    statements = sorted(
+    return sorted(
         ActorStatement.objects.filter(plan=plan),
         key=lambda s: ((2, initiative_rank.get(s.initiative_id, 0)) if s.initiative_id
                        else (1, element_rank.get(s.element_id, 0)) if s.element_id else (0, 0),
                        actor_rank.get(s.actor_id, 0), s.order, s.pk))
-    challenges = list(Challenge.objects.filter(plan=plan).prefetch_related(
-        "elements", "initiatives", "evidence").order_by("order", "id"))
-    indicators = list(Indicator.objects.filter(plan=plan).prefetch_related(
-        "targets", "observations", "overrides").order_by("order", "id"))
-    reviews = list(Cycle.objects.filter(plan=plan).order_by("fiscal_year", "kind", "id"))
-    if not cycles:
-        reviews = []
-    if public:
-        reviews = [c for c in reviews if c.status == Cycle.Status.PUBLISHED]
-    entries = {c.pk: list(Entry.objects.filter(cycle=c).order_by("id")) for c in reviews}
-    opinions = {c.pk: list(Opinion.objects.filter(cycle=c).order_by("created_at", "id"))
-                for c in reviews}
 
-    orgs_by_pk = {o.pk: o for o in Organization.objects.filter(municipality=municipality)}
+
+def used_organizations(rows: Rows) -> list[Organization]:
+    """Step 2a: the organizations the document names, with their ancestors, parents first."""
+    plan = rows.plan
+    by_pk = {o.pk: o for o in Organization.objects.filter(municipality=plan.municipality_id)}
     used = {o.pk for o in plan.owners.all()}
-    used |= {o.pk for i in initiatives for o in i.responsible.all()}
-    used |= {e.organization_id for rows in entries.values() for e in rows}
-    used |= {i.source_organization_id for i in indicators if i.source_organization_id}
-    used |= {c.confirmed_by_id for c in reviews if c.confirmed_by_id}
-    orgs = _tree(_with_ancestors([orgs_by_pk[pk] for pk in used if pk in orgs_by_pk], orgs_by_pk))
-    areas_by_pk = {a.pk: a for a in Area.objects.filter(municipality=municipality)}
-    used_areas = {plan.area_id} if plan.area_id else set()
-    used_areas |= {o.area_id for i in indicators for o in i.observations.all() if o.area_id}
-    areas = _tree(_with_ancestors([areas_by_pk[pk] for pk in used_areas], areas_by_pk))
+    used |= {o.pk for i in rows.initiatives for o in i.responsible.all()}
+    used |= {e.organization_id for entries in rows.entries.values() for e in entries}
+    used |= {i.source_organization_id for i in rows.indicators if i.source_organization_id}
+    used |= {c.confirmed_by_id for c in rows.cycles if c.confirmed_by_id}
+    return _tree(_with_ancestors([by_pk[pk] for pk in used if pk in by_pk], by_pk))
 
-    org_keys, area_keys = Keys("O"), Keys("R")
-    element_keys, initiative_keys, actor_keys = Keys("E"), Keys("I"), Keys("A")
-    statement_keys, entry_keys = Keys("S"), Keys("N")
+
+def used_areas(rows: Rows) -> list[Area]:
+    """Step 2b: the areas the document names (the plan's, the observations'), with ancestors."""
+    plan = rows.plan
+    by_pk = {a.pk: a for a in Area.objects.filter(municipality=plan.municipality_id)}
+    used = {plan.area_id} if plan.area_id else set()
+    used |= {o.area_id for i in rows.indicators for o in i.observations.all() if o.area_id}
+    return _tree(_with_ancestors([by_pk[pk] for pk in used], by_pk))
+
+
+def write_document(rows: Rows, *, public: bool) -> dict[str, Any]:
+    """Step 3: the document, section by section; keys are given as rows are written, so every
+    reference points back to a row already written."""
+    keys = DocumentKeys()
+    doc = _header(rows.plan, public=public)
+    doc["organizations"] = [{"key": keys.org.add(o), "parent": keys.org.of(o.parent_id),
+                             **fields_of(o)} for o in rows.organizations]
+    doc["areas"] = [{"key": keys.area.add(a), "parent": keys.area.of(a.parent_id),
+                     **fields_of(a)} for a in rows.areas]
+    doc["plan"] = _plan_section(rows.plan, keys)
+    doc |= _structure_sections(rows, keys)
+    doc["challenges"] = [_challenge(c, keys) for c in rows.challenges]
+    doc["indicators"] = [_indicator(i, keys, public=public) for i in rows.indicators]
+    rule = JudgementRule.objects.filter(plan=rows.plan.pk).first()
+    doc["judgement_rule"] = fields_of(rule) if rule else None
+    doc["rating_scale"] = _scale(rows.plan)
+    doc["cycles"] = [_cycle(c, rows, keys, public=public) for c in rows.cycles]
+    return doc
+
+
+def _header(plan: Plan, *, public: bool) -> dict[str, Any]:
+    municipality = plan.municipality
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if public:
         # The open-data twin names who publishes it and under which licence.
         from sasaeai.lib.opendata import LICENCE
 
         doc.update(publisher=f"{municipality.name}（ささえあいで公開）", licence=LICENCE)
-    doc |= {
-        "municipality": {"code": municipality.code, "name": municipality.name,
-                         "prefecture": municipality.prefecture},
-    }
-    doc["organizations"] = [{"key": org_keys.add(o), "parent": org_keys.of(o.parent_id),
-                             **fields_of(o)} for o in orgs]
-    doc["areas"] = [{"key": area_keys.add(a), "parent": area_keys.of(a.parent_id), **fields_of(a)}
-                    for a in areas]
-    doc["plan"] = {
+    doc["municipality"] = {"code": municipality.code, "name": municipality.name,
+                           "prefecture": municipality.prefecture}
+    return doc
+
+
+def _plan_section(plan: Plan, keys: DocumentKeys) -> dict[str, Any]:
+    return {
         **fields_of(plan),
-        "owners": sorted((org_keys.of(o.pk) for o in plan.owners.all()), key=_key_order),
+        "owners": sorted((keys.org.of(o.pk) for o in plan.owners.all()), key=_key_order),
         "predecessor": _plan_ref(plan.predecessor), "parent": _plan_ref(plan.parent),
-        "area": area_keys.of(plan.area_id),
+        "area": keys.area.of(plan.area_id),
     }
-    doc["elements"] = [{"key": element_keys.add(e), "parent": element_keys.of(e.parent_id),
-                        **fields_of(e)} for e in elements]
-    doc["initiatives"] = [{
-        "key": initiative_keys.add(i), "element": element_keys.of(i.element_id), **fields_of(i),
-        "responsible": sorted((org_keys.of(o.pk) for o in i.responsible.all()), key=_key_order),
-    } for i in initiatives]
-    doc["placements"] = [{"initiative": initiative_keys.of(p.initiative_id),
-                          "element": element_keys.of(p.element_id), **fields_of(p)}
-                         for p in placements]
-    doc["actors"] = [{"key": actor_keys.add(a), **fields_of(a)} for a in actors]
-    for s in statements:
-        statement_keys.add(s)
-    doc["statements"] = [{
-        "key": statement_keys.of(s.pk), "actor": actor_keys.of(s.actor_id),
-        "element": element_keys.of(s.element_id), "initiative": initiative_keys.of(s.initiative_id),
-        "repeat_of": statement_keys.of(s.repeat_of_id), **fields_of(s),
-    } for s in statements]
-    doc["challenges"] = [{
+
+
+def _structure_sections(rows: Rows, keys: DocumentKeys) -> dict[str, Any]:
+    """The 体系 (elements, initiatives, 再掲 placements) and what each actor does."""
+    out: dict[str, Any] = {}
+    out["elements"] = [{"key": keys.element.add(e), "parent": keys.element.of(e.parent_id),
+                        **fields_of(e)} for e in rows.elements]
+    out["initiatives"] = [{
+        "key": keys.initiative.add(i), "element": keys.element.of(i.element_id), **fields_of(i),
+        "responsible": sorted((keys.org.of(o.pk) for o in i.responsible.all()), key=_key_order),
+    } for i in rows.initiatives]
+    out["placements"] = [{"initiative": keys.initiative.of(p.initiative_id),
+                          "element": keys.element.of(p.element_id), **fields_of(p)}
+                         for p in rows.placements]
+    out["actors"] = [{"key": keys.actor.add(a), **fields_of(a)} for a in rows.actors]
+    for s in rows.statements:  # a statement may repeat one written after it
+        keys.statement.add(s)
+    out["statements"] = [{
+        "key": keys.statement.of(s.pk), "actor": keys.actor.of(s.actor_id),
+        "element": keys.element.of(s.element_id),
+        "initiative": keys.initiative.of(s.initiative_id),
+        "repeat_of": keys.statement.of(s.repeat_of_id), **fields_of(s),
+    } for s in rows.statements]
+    return out
+
+
+def _challenge(c: Challenge, keys: DocumentKeys) -> dict[str, Any]:
+    return {
         **fields_of(c),
-        "elements": sorted((element_keys.of(e.pk) for e in c.elements.all()), key=_key_order),
-        "initiatives": sorted((initiative_keys.of(i.pk) for i in c.initiatives.all()),
+        "elements": sorted((keys.element.of(e.pk) for e in c.elements.all()), key=_key_order),
+        "initiatives": sorted((keys.initiative.of(i.pk) for i in c.initiatives.all()),
                               key=_key_order),
         "evidence": [fields_of(e) for e in sorted(c.evidence.all(), key=lambda e: (e.order, e.pk))],
-    } for c in challenges]
-    doc["indicators"] = [{
-        **fields_of(i), "element": element_keys.of(i.element_id),
-        "initiative": initiative_keys.of(i.initiative_id),
-        "source_organization": org_keys.of(i.source_organization_id),
-        "targets": [fields_of(t) for t in sorted(i.targets.all(), key=lambda t: (t.year or 0,
-                                                                                 t.pk))],
-        "observations": [{**fields_of(o), "area": area_keys.of(o.area_id)}
+    }
+
+
+def _indicator(i: Indicator, keys: DocumentKeys, *, public: bool) -> dict[str, Any]:
+    return {
+        **fields_of(i), "element": keys.element.of(i.element_id),
+        "initiative": keys.initiative.of(i.initiative_id),
+        "source_organization": keys.org.of(i.source_organization_id),
+        "targets": [fields_of(t) for t in sorted(i.targets.all(),
+                                                 key=lambda t: (t.year or 0, t.pk))],
+        "observations": [{**fields_of(o), "area": keys.area.of(o.area_id)}
                          for o in sorted(i.observations.all(),
                                          key=lambda o: (o.role, o.year or 0, o.pk))],
-        "judgement_overrides": [fields_of(o, public=public)
-                                for o in sorted(i.overrides.all(), key=lambda o: (o.at, o.pk))],
-    } for i in indicators]
-    rule = JudgementRule.objects.filter(plan=plan).first()
-    doc["judgement_rule"] = fields_of(rule) if rule else None
-    doc["rating_scale"] = _scale(plan)
-    doc["cycles"] = []
-    for cycle in reviews:
-        for entry in entries[cycle.pk]:
-            entry_keys.add(entry)
-        doc["cycles"].append({
-            **fields_of(cycle), "confirmed_by": org_keys.of(cycle.confirmed_by_id),
-            "rating_scale": _scale_ref(cycle),
-            "entries": [{
-                "key": entry_keys.of(e.pk), "initiative": initiative_keys.of(e.initiative_id),
-                "element": element_keys.of(e.element_id),
-                "organization": org_keys.of(e.organization_id), **fields_of(e, public=public),
-            } for e in entries[cycle.pk]],
-            "opinions": [{"entry": entry_keys.of(o.entry_id), **fields_of(o, public=public)}
-                         for o in opinions[cycle.pk]],
-        })
-    return doc
+        "judgement_overrides": [fields_of(o, public=public) for o in i.overrides.all()],
+    }
+
+
+def _cycle(cycle: Cycle, rows: Rows, keys: DocumentKeys, *, public: bool) -> dict[str, Any]:
+    entries = rows.entries[cycle.pk]
+    for entry in entries:
+        keys.entry.add(entry)
+    return {
+        **fields_of(cycle), "confirmed_by": keys.org.of(cycle.confirmed_by_id),
+        "rating_scale": _scale_ref(cycle),
+        "entries": [{
+            "key": keys.entry.of(e.pk), "initiative": keys.initiative.of(e.initiative_id),
+            "element": keys.element.of(e.element_id),
+            "organization": keys.org.of(e.organization_id), **fields_of(e, public=public),
+        } for e in entries],
+        "opinions": [{"entry": keys.entry.of(o.entry_id), **fields_of(o, public=public)}
+                     for o in rows.opinions[cycle.pk]],
+    }
 
 
 def _key_order(key: str | None) -> tuple[str, int]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from sasaeai.indicators.judgement import (
     DEFAULT_LABELS,
@@ -18,6 +18,7 @@ from sasaeai.indicators.judgement import (
     Rule,
     judge,
 )
+from sasaeai.lib.projection import Projected
 from sasaeai.lib.wareki import Year, YearKind, format_year
 from sasaeai.plans.models import Initiative, Plan, PlanElement
 from sasaeai.tenancy.models import Area, Organization
@@ -369,8 +370,28 @@ class JudgementRule(models.Model):
         )
 
 
-class JudgementOverride(models.Model):
-    """The 事務局's judgement where it differs from the computed one: both are kept and shown."""
+class JudgementOverrideQuerySet(models.QuerySet["JudgementOverride"]):
+    def current(self) -> JudgementOverrideQuerySet:
+        """The override in force for each indicator and year: the newest. The older ones are
+        superseded and stay in the history the members read."""
+        newer = JudgementOverride.objects.filter(indicator=OuterRef("indicator")).filter(
+            Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
+        return (self.filter(year__isnull=False)
+                .exclude(Exists(newer.filter(year=OuterRef("year"))))
+                | self.filter(year__isnull=True).exclude(Exists(newer.filter(year__isnull=True))))
+
+    def public(self) -> JudgementOverrideQuerySet:
+        """What the public sees of a (public) plan's overrides: the ones in force."""
+        return self.current()
+
+
+class JudgementOverride(Projected, models.Model):
+    """The 事務局's judgement where it differs from the computed one: both are kept and shown.
+
+    Public projection: the override in force (`current()`) with its category and reason, not
+    who recorded it; superseded overrides only for the municipality's members."""
+
+    PRIVATE_FIELDS = frozenset({"by", "by_label"})
 
     indicator = models.ForeignKey(Indicator, verbose_name="指標", on_delete=models.CASCADE,
                                   related_name="overrides")
@@ -386,6 +407,8 @@ class JudgementOverride(models.Model):
                            on_delete=models.SET_NULL, null=True, related_name="+")
     by_label = models.CharField("判定者（表示名）", max_length=150, blank=True)
     at = models.DateTimeField("日時", auto_now_add=True)
+
+    objects = JudgementOverrideQuerySet.as_manager()
 
     class Meta:
         verbose_name = "判定の修正"

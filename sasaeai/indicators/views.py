@@ -146,6 +146,8 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
     year = evaluation_year(request)
     judgement = indicator.judge(rule=rule, year=year)
     override = next((o for o in indicator.overrides.all() if o.year == year), None)
+    if override is not None:
+        override = override.for_reader(public=not standing.member)
     from sasaeai.indicators import charts  # matplotlib is only needed here
 
     if request.GET.get("export") == "csv":

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from sasaeai.lib.projection import Projected
 from sasaeai.lib.wareki import format_fy
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
@@ -20,9 +21,23 @@ class PlanQuerySet(models.QuerySet["Plan"]):
     def published(self) -> PlanQuerySet:
         return self.filter(status=Plan.Status.PUBLISHED)
 
+    def public(self) -> PlanQuerySet:
+        """The plans the public sees (the rows every other model's `public()` hangs from)."""
+        return self.published()
 
-class Plan(models.Model):
-    """One plan of one municipality, possibly owned by the city and its 社協 together."""
+    def visible(self, *, public: bool) -> PlanQuerySet:
+        """Linked plans (successors, district plans) as a reader sees them: all of them for the
+        municipality's members, the public ones for everyone else."""
+        return self.public() if public else self
+
+
+class Plan(Projected, models.Model):
+    """One plan of one municipality, possibly owned by the city and its 社協 together.
+
+    Public projection: published plans; a link to an unpublished predecessor or parent plan is
+    cut (its title and slug are the municipality's own until it is published)."""
+
+    PRIVATE_LINKS = frozenset({"predecessor", "parent"})
 
     class Kind(models.TextChoices):
         COMMUNITY = "community", "地域福祉計画"
@@ -106,6 +121,9 @@ class Plan(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def is_public(self) -> bool:
+        return self.is_published
 
     @property
     def period_label(self) -> str:

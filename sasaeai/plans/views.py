@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from sasaeai.accounts.access import (
     get_element_for_user,
     get_initiative_for_user,
+    get_plan_and_standing,
     get_plan_for_user,
 )
 from sasaeai.indicators.models import Indicator
@@ -107,12 +108,14 @@ def plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
 
 @require_GET
 def plan_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
+    plan, standing = get_plan_and_standing(request.user, code, slug)
+    public = not standing.member
     return render(
         request,
         "plans/plan_detail.html",
         {
             **plan_context(request, plan),
+            "plan": plan.for_reader(public=public),
             "owners": list(plan.owners.all()),
             "tree": structure(plan),
             "plan_wide": actor_blocks(list(statement_queryset().filter(plan=plan).plan_wide())),
@@ -120,8 +123,9 @@ def plan_detail(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             "initiative_count": plan.initiatives.count(),
             "indicator_count": plan.indicators.count(),
             "challenge_count": plan.challenges.count(),
-            "successors": list(plan.successors.all()),
-            "district_plans": list(plan.district_plans.select_related("area")),
+            "successors": list(plan.successors.visible(public=public)),
+            "district_plans": list(plan.district_plans.visible(public=public)
+                                   .select_related("area")),
         },
     )
 

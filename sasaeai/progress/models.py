@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from sasaeai.lib.marks import normalize_mark
+from sasaeai.lib.projection import Projected
 from sasaeai.lib.wareki import format_fy
 from sasaeai.plans.models import Initiative, Plan, PlanElement
 from sasaeai.tenancy.models import Municipality, Organization
@@ -88,6 +89,10 @@ class PlanRatingScale(models.Model):
 class CycleQuerySet(models.QuerySet["Cycle"]):
     def published(self) -> CycleQuerySet:
         return self.filter(status=Cycle.Status.PUBLISHED)
+
+    def public(self) -> CycleQuerySet:
+        """The cycles the public sees: published ones of published plans."""
+        return self.published().filter(plan__status=Plan.Status.PUBLISHED)
 
 
 class Cycle(models.Model):
@@ -215,8 +220,16 @@ class EntryQuerySet(models.QuerySet["Entry"]):
     def for_cycle(self, cycle: Cycle) -> EntryQuerySet:
         return self.filter(cycle=cycle)
 
+    def public(self) -> EntryQuerySet:
+        """The entries the public sees: every entry of a public cycle, as the committee left
+        it (see Entry.PRIVATE_FIELDS for what is never shown of them)."""
+        return self.filter(cycle__in=Cycle.objects.public())
+
     def of_organization(self, organization: Organization) -> EntryQuerySet:
         return self.filter(organization=organization)
+
+    def handed_in(self) -> EntryQuerySet:
+        return self.filter(status__in=[Entry.Status.SUBMITTED, Entry.Status.ACCEPTED])
 
     def awaiting(self) -> EntryQuerySet:
         return self.filter(
@@ -230,8 +243,13 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         )
 
 
-class Entry(models.Model):
-    """What one organization reports for one initiative (or element) in one cycle."""
+class Entry(Projected, models.Model):
+    """What one organization reports for one initiative (or element) in one cycle.
+
+    Public projection: entries of public cycles, without the return reason (差戻しの理由, for
+    the municipality's members only) nor who last changed them."""
+
+    PRIVATE_FIELDS = frozenset({"return_comment", "updated_by"})
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "未着手"
@@ -405,8 +423,18 @@ class EntryVersion(models.Model):
         return f"第{self.number}版（{self.get_action_display()}）"
 
 
-class Opinion(models.Model):
-    """A committee member's opinion, and the secretariat's official response (意見と市の考え方)."""
+class OpinionQuerySet(models.QuerySet["Opinion"]):
+    def public(self) -> OpinionQuerySet:
+        """The opinions the public sees: those of public cycles, with their responses."""
+        return self.filter(cycle__in=Cycle.objects.public())
+
+
+class Opinion(Projected, models.Model):
+    """A committee member's opinion, and the secretariat's official response (意見と市の考え方).
+
+    Public projection: opinions of public cycles, without who wrote or answered them."""
+
+    PRIVATE_FIELDS = frozenset({"author", "author_label", "responded_by"})
 
     cycle = models.ForeignKey(Cycle, verbose_name="評価サイクル", on_delete=models.CASCADE,
                               related_name="opinions")
@@ -426,6 +454,8 @@ class Opinion(models.Model):
     responded_at = models.DateTimeField("回答日時", null=True, blank=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     version = models.PositiveIntegerField("版", default=1)
+
+    objects = OpinionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "委員会の意見"

@@ -278,7 +278,7 @@ def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Sta
     show_history = standing.can_view_history(cycle)
     return render(request, "progress/entry_detail.html", {
         **base_context(request, cycle, standing),
-        "entry": entry,
+        "entry": entry.for_reader(public=not standing.member),
         "subject": entry.subject,
         "form": form if editable else None,
         "correction_form": CorrectionForm(initial=entry_form_initial(entry))

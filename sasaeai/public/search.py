@@ -1,7 +1,8 @@
 """Search across a plan's text: its 体系, initiatives, what each actor does, 課題 and their
 evidence, indicators, and the progress reports of the cycles the reader may see.
 
-Every word of the query must appear (in any of a row's fields). Full-width and half-width forms
+Every word of the query must appear (in any of a row's fields). Only public fields are searched;
+readers outside the municipality search the public projection of the entries. Full-width and half-width forms
 match each other (the query is tried as typed and in its NFKC form). No index: a plan holds a few
 thousand rows, and the reader's access decides what is searched.
 """
@@ -122,8 +123,10 @@ def _entries(plan: Plan, user: Any, terms: list[str], base: str) -> Group | None
     for cycle in cycles.values():
         cycle.plan = plan
     visible = [pk for pk, c in cycles.items() if standing.can_view_cycle(c)]
-    rows = (Entry.objects.filter(cycle_id__in=visible)
-            .filter(_matches(["progress", "issues", "results", "direction_text"], terms))
+    rows = Entry.objects.filter(cycle_id__in=visible)
+    if not standing.member:
+        rows = rows.public()
+    rows = (rows.filter(_matches(["progress", "issues", "results", "direction_text"], terms))
             .select_related("organization", "initiative", "element").order_by("cycle_id", "id"))
     shown = [e for e in rows[:MAX_HITS * 2] if standing.can_view_entry(e, cycles[e.cycle_id])]
     if not shown:

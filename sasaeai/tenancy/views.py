@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from sasaeai.accounts.access import (
     get_municipalities_for_user,
-    get_municipality_for_user,
+    get_municipality_and_standing,
     member_municipality_ids,
     plans_for_user,
 )
@@ -70,16 +70,18 @@ def tree(nodes: list, parent_attr: str = "parent_id") -> list[dict]:
 
 @require_GET
 def municipality(request: HttpRequest, code: str) -> HttpResponse:
-    muni = get_municipality_for_user(request.user, code)
+    muni, standing = get_municipality_and_standing(request.user, code)
+    member = standing.member
     plans = (
         plans_for_user(request.user)
         .filter(municipality=muni)
         .prefetch_related("owners")
-        .select_related("predecessor")
+        .select_related("predecessor", "parent")
         .order_by("-start_fy", "title")
     )
+    shown = [p.for_reader(public=not member) for p in plans]
     if request.GET.get("export") == "csv":
-        return plans_csv(muni, list(plans))
+        return plans_csv(muni, shown)
     organizations = list(Organization.objects.filter(municipality=muni))
     areas = list(Area.objects.filter(municipality=muni))
     return render(
@@ -87,7 +89,7 @@ def municipality(request: HttpRequest, code: str) -> HttpResponse:
         "tenancy/municipality.html",
         {
             "municipality": muni,
-            "plans": plans,
+            "plans": shown,
             "organization_tree": tree(organizations),
             "area_tree": tree(areas),
             "area_count": len(areas),

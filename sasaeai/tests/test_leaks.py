@@ -1,7 +1,9 @@
 """Nothing unconfirmed or private reaches the public: marker strings planted in drafts, an
-unpublished cycle, a committee member's opinion, survey microdata and another municipality's
-draft are looked for in everything an anonymous visitor can reach: every page linked from the
-home page, every open-data twin (JSON, CSV, the plan workbook) and the read API."""
+unpublished cycle, a committee member's opinion, survey microdata, another municipality's
+draft, the name of the 事務局 member who overrode a judgement, the reason of an override since
+superseded, an unpublished predecessor plan and a return reason (差戻しの理由) are looked for in
+everything an anonymous visitor can reach: every page linked from the home page, every
+open-data twin (JSON, CSV, the plan workbook) and the read API."""
 
 import json
 import re
@@ -11,13 +13,24 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.test import Client
 
+from sasaeai.accounts.models import Membership
+from sasaeai.indicators import actions as indicator_actions
+from sasaeai.indicators.models import Indicator
 from sasaeai.lib.spreadsheets import read_xlsx_book
 from sasaeai.plans.models import Plan
 from sasaeai.progress import actions
-from sasaeai.progress.models import Opinion
+from sasaeai.progress.models import Cycle, Entry, Opinion
 from sasaeai.surveys import actions as survey_actions
 from sasaeai.surveys.microdata import parse_survey
-from sasaeai.testing import PlanElementFactory, World, build_review
+from sasaeai.tenancy.models import Organization
+from sasaeai.testing import (
+    MembershipFactory,
+    PlanElementFactory,
+    PlanFactory,
+    UserFactory,
+    World,
+    build_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +38,9 @@ MARKERS = {
     "draft": "MARKER-DRAFT-7f3a", "other_city": "MARKER-OTHER-CITY-91c2",
     "unpublished_cycle": "MARKER-UNPUBLISHED-CYCLE-4d8e", "opinion": "MARKER-OPINION-b2e0",
     "microdata": "MARKER-MICRODATA-55aa", "question": "MARKER-QUESTION-c3f1",
+    "override_author": "MARKER-OVERRIDER-1e9d", "superseded_reason": "MARKER-SUPERSEDED-8b47",
+    "predecessor_title": "MARKER-PREDECESSOR-TITLE-0c6e",
+    "predecessor_slug": "marker-predecessor-slug-5f21", "return_reason": "MARKER-RETURN-a7d3",
 }
 SKIP = ("/admin/", "/accounts/logout/", "/static/", "/api/docs")
 HREF = re.compile(r'href="([^"#]+)')
@@ -95,6 +111,56 @@ def plant(world: World) -> None:
     survey_actions.import_round(by=world.sato, municipality=world.home,
                                 info=survey_actions.RoundInfo(name="漏えい確認の調査", year=2023),
                                 parsed=parsed, plans=[world.published])
+    plant_in_the_published_plan(world)
+
+
+def plant_in_the_published_plan(world: World) -> None:
+    """Private parts of the published plan itself: who overrode a judgement and the reason of
+    an override since superseded, its draft predecessor (and its draft successor, whose title
+    holds the draft marker), and a return reason in a cycle that is then published."""
+    city = Organization.objects.get(municipality=world.home, name="ささえ市")
+    overrider = UserFactory.create(username="kimura", display_name=MARKERS["override_author"])
+    MembershipFactory.create(user=overrider, organization=city, role=Membership.Role.SECRETARIAT)
+    indicator = Indicator.objects.create(plan=world.published, name="見守り活動の参加者数",
+                                         unit="人")
+    indicator_actions.override_judgement(by=overrider, indicator=indicator, category="flat",
+                                         reason=f"仮の判定 {MARKERS['superseded_reason']}")
+    indicator_actions.override_judgement(by=overrider, indicator=indicator, category="improving",
+                                         reason="活動の記録を確認したため")
+    world.published.predecessor = PlanFactory.create(
+        municipality=world.home, slug=MARKERS["predecessor_slug"], status=Plan.Status.DRAFT,
+        title=f"第2次ささえ市地域福祉計画 {MARKERS['predecessor_title']}",
+        start_fy=2016, end_fy=2020)
+    world.published.save()
+    world.draft.predecessor = world.published
+    world.draft.save()
+    publish_a_cycle_with_a_returned_entry(world)
+
+
+def publish_a_cycle_with_a_returned_entry(world: World) -> None:
+    """The 令和5年度 cycle: every entry submitted, one returned while compiling (with the
+    marker as its reason), and the cycle carried on to 公開 as the actions allow."""
+    sato, plan = world.sato, world.published
+    cycle = actions.create_cycle(by=sato, plan=plan, fiscal_year=2023)
+
+    def move(to: str) -> Cycle:
+        return actions.move_cycle(by=sato, cycle=cycle, to=to, expected_version=cycle.version)
+
+    cycle = move(Cycle.Status.COLLECTING)
+    for entry in Entry.objects.filter(cycle=cycle):
+        entry.cycle = cycle
+        saved = actions.save_entry(by=sato, entry=entry, data={"progress": "実施しました。"},
+                                   expected_version=entry.version)
+        saved.cycle = cycle
+        actions.submit_entry(by=sato, entry=saved, expected_version=saved.version)
+    cycle = move(Cycle.Status.COMPILING)
+    returned = Entry.objects.filter(cycle=cycle).order_by("id").first()
+    assert returned is not None
+    returned.cycle = cycle
+    actions.return_entry(by=sato, entry=returned, comment=f"数値の確認を {MARKERS['return_reason']}",
+                         expected_version=returned.version)
+    for step in (Cycle.Status.REVIEWING, Cycle.Status.CONFIRMED, Cycle.Status.PUBLISHED):
+        cycle = move(step)
 
 
 def test_no_marker_reaches_the_public_site_its_open_data_or_the_api(world: World):
@@ -119,7 +185,8 @@ def test_the_markers_are_there_for_those_who_may_see_them(world: World):
     sato.force_login(world.sato)
     pages = crawl(sato, ["/479001/"], limit=400)
     found = {name for name, marker in MARKERS.items() if any(marker in t for t in pages.values())}
-    assert {"draft", "unpublished_cycle", "opinion", "question"} <= found
+    assert {"draft", "unpublished_cycle", "opinion", "question", "override_author",
+            "superseded_reason", "predecessor_title", "predecessor_slug", "return_reason"} <= found
     assert "other_city" not in found
 
 
