@@ -170,10 +170,6 @@ class Cycle(models.Model):
         return self.status in {self.Status.CONFIRMED, self.Status.PUBLISHED}
 
     @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
