@@ -73,7 +73,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         refused = ""
         # Six digits are the app's code; anything else a recovery code (so a recovery code never
         # counts as a miss against the app, and the other way round).
-        kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        kind = TOTPDevice if code.isascii() and code.isdigit() and len(code) == 6 else StaticDevice
         for device in (d for d in devices_for_user(user) if isinstance(d, kind)):
             allowed, _data = device.verify_is_allowed()
             if not allowed:

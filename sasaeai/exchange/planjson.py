@@ -272,7 +272,7 @@ def export_plan(plan: Plan, *, public: bool = False, cycles: bool = True) -> dic
 
 def _key_order(key: str | None) -> tuple[str, int]:
     text = key or ""
-    return (text[:1], int(text[1:]) if text[1:].isdigit() else 0)
+    return (text[:1], int(text[1:]) if text[1:].isascii() and text[1:].isdigit() else 0)
 
 
 def _plan_ref(plan: Plan | None) -> dict[str, str] | None:

@@ -416,7 +416,7 @@ def _orders(groups: list[Any]) -> list[int]:
 
 
 def _key_number(key: str) -> int:
-    return int(key[1:]) if key[1:].isdigit() else 0
+    return int(key[1:]) if key[1:].isascii() and key[1:].isdigit() else 0
 
 
 # Writing -----------------------------------------------------------------------------------

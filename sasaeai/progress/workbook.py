@@ -438,7 +438,11 @@ def _cell(row: list[str], position: int | None) -> str:
 
 def _integer(text: str) -> int | None:
     folded = _fold(text)
-    return int(folded) if folded.isdigit() else None
+    # NFKC makes full-width digits ASCII; what is left that isdigit() but not ASCII (፩, ⑴) is
+    # not a number int() reads, and more than 18 digits is no id or version of ours.
+    if not (folded.isascii() and folded.isdigit() and len(folded) <= 18):
+        return None
+    return int(folded)
 
 
 def parse_workbook(cycle: Cycle, organization: Organization, data: bytes, *,
