@@ -23,16 +23,15 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sasaeai.accounts.models import User
-from sasaeai.indicators.models import Observation, Target
 from sasaeai.exchange.planjson import export_plan
 from sasaeai.exchange.tests.test_planupdate import omitama
 from sasaeai.indicators.charts import indicator_chart_svg
-from sasaeai.indicators.models import Indicator
+from sasaeai.indicators.models import Indicator, Observation, Target
 from sasaeai.progress.models import Cycle, Opinion
 from sasaeai.progress.workbook import SHEET, build_workbook, parse_workbook
+from sasaeai.testing import PASSWORD, Review, World, build_review
 from sasaeai.tests.test_permission_matrix import advance
 from sasaeai.tests.test_routes import counts
-from sasaeai.testing import PASSWORD, Review, World, build_review
 
 pytestmark = pytest.mark.django_db
 
