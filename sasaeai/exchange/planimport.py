@@ -144,7 +144,7 @@ def _value(model: type[models.Model], name: str, value: Any) -> Any:
             return datetime.date.fromisoformat(value)
     except (TypeError, ValueError) as exc:
         # jsonschema checks "date" but not "date-time" (that needs a package we do not ship).
-        raise PlanImportError([f"{model._meta.verbose_name}の{field_.verbose_name}："
+        raise PlanImportError([f"{model._meta.verbose_name}の{getattr(field_, 'verbose_name', name)}："
                                f"「{value}」は日時として読めません。"]) from exc
     return value
 

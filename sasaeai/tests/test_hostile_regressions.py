@@ -23,6 +23,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sasaeai.accounts.models import User
+from sasaeai.exchange.planimport import PlanImportError, build
 from sasaeai.exchange.planjson import export_plan
 from sasaeai.exchange.tests.test_planupdate import omitama
 from sasaeai.indicators.charts import indicator_chart_svg
@@ -222,3 +223,9 @@ def test_it_draws_a_unit_written_in_mathtext_as_plain_text(world: World):
     response = Client(raise_request_exception=False).get(
         reverse("indicators:detail", args=["479001", "dai3ji", indicator.pk]))
     assert response.status_code == 200
+
+
+def test_it_refuses_an_impossible_time_which_the_schema_does_not_check():
+    with pytest.raises(PlanImportError) as refused:
+        build(Cycle, {"confirmed_at": "2024-99-99T25:00:00"})
+    assert refused.value.errors == ["評価サイクルの確定日時：「2024-99-99T25:00:00」は日時として読めません。"]
