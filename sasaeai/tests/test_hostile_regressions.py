@@ -31,6 +31,7 @@ from sasaeai.indicators.models import Indicator, Observation, Target
 from sasaeai.progress.models import Cycle, Opinion
 from sasaeai.progress.workbook import SHEET, build_workbook, parse_workbook
 from sasaeai.testing import PASSWORD, Review, World, build_review
+from sasaeai.tests.test_hostile_input import nul_refused_like_postgresql
 from sasaeai.tests.test_permission_matrix import advance
 from sasaeai.tests.test_routes import counts
 
@@ -229,3 +230,45 @@ def test_it_refuses_an_impossible_time_which_the_schema_does_not_check():
     with pytest.raises(PlanImportError) as refused:
         build(Cycle, {"confirmed_at": "2024-99-99T25:00:00"})
     assert refused.value.errors == ["評価サイクルの確定日時：「2024-99-99T25:00:00」は日時として読めません。"]
+
+
+def test_it_sends_a_next_that_is_not_a_path_to_the_top_page(world: World):
+    sato = signed_in(world.sato)
+    for target in ("foo", "²", MATHTEXT, "a\x00b", "//evil.example/"):
+        response = sato.get(reverse("accounts:two_factor"), {"next": target})
+        assert (response.status_code, response["Location"]) == (302, "/"), target
+
+
+def test_it_ignores_a_ticked_clear_box_on_the_table_upload(world: World):
+    """The pasted-table form and the survey's codebook are optional uploads: a "clear" box
+    sent with them (there is none on the page) no longer turns the upload into False."""
+    sato = signed_in(world.sato)
+    response = sato.post(reverse("indicators:import", args=["479001", "dai3ji"]),
+                         {"file-clear": "on"})
+    assert response.status_code == 400
+    assert "表を貼り付けるか、ファイルを選んでください。" in response.text
+
+
+def test_it_ignores_a_ticked_clear_box_on_the_survey_codebook(world: World):
+    sato = signed_in(world.sato)
+    response = sato.post(reverse("surveys:import", args=["479001"]),
+                         {"codebook-clear": "on", "name": "令和5年度市民意識調査", "year": "令和5年度"})
+    assert response.status_code == 400
+    assert "アップロードするファイルを選んでください。" in response.text
+
+
+def test_it_refuses_a_plan_id_no_column_can_hold(world: World):
+    sato = signed_in(world.sato)
+    response = sato.post(reverse("surveys:import", args=["479001"]),
+                         {"plans": [str(world.published.pk), str(10**30)],
+                          "name": "令和5年度市民意識調査", "year": "令和5年度"})
+    assert response.status_code == 400
+    assert "選べない計画が含まれています。" in response.text
+
+
+def test_it_searches_without_the_nul_postgresql_would_refuse(world: World):
+    anonymous = Client(raise_request_exception=False)
+    with nul_refused_like_postgresql():
+        for url, key in ((reverse("home"), "q"), (reverse("home"), "pref"),
+                         (reverse("public:search", args=["479001", "dai3ji"]), "q")):
+            assert anonymous.get(url, {key: "見守り\x00"}).status_code == 200, (url, key)
