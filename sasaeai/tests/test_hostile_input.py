@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -121,6 +122,17 @@ def keys_read() -> Iterator[KeysRead]:
                 delattr(MultiValueDict, name)  # inherited from dict
             else:
                 setattr(MultiValueDict, name, original)
+
+
+@cache
+def api_query_keys() -> frozenset[str]:
+    """django-ninja reads the query as a whole, not key by key: its schema names the keys."""
+    from sasaeai.api.api import api
+
+    schema = api.get_openapi_schema()
+    return frozenset(p["name"] for operations in schema["paths"].values()
+                     for operation in operations.values() for p in operation.get("parameters", [])
+                     if p["in"] == "query")
 
 
 @contextmanager
@@ -221,7 +233,7 @@ def sweep_as(sweep: Sweep, who: Who, route: str, method: str, swept: set[str]) -
                    {**form, PROBE: POST, PROBE_FILE: probe_file}, "normally")
     sweep.keys[f"{route} {method} {who.name}"] = read
     # What the view does not look up is an unknown key to it, swept below all in one request.
-    in_query = read.query - read.files
+    in_query = read.query - read.files | (api_query_keys() if route.startswith("api:") else set())
     in_form = read.form - read.files if method == POST else set()
     if not allowed:
         sweep.send(who, route, method, url, {k: REFUSED_VALUE for k in in_query},
@@ -287,7 +299,7 @@ def test_no_hostile_input_reaches_a_5xx(world: Any, group: str):
 
 def test_the_sweep_finds_the_keys_a_view_reads(world: Any):
     """The discovery itself: the indicator table reads ?fy, the opinion form reads entry and
-    text, the plan upload reads its file."""
+    text, the plan upload reads its file, the API pages with limit and offset."""
     estate = build_estate(world)
     sweep = Sweep(estate)
     for route in ("indicators:table", "progress:opinion_create", "exchange:import"):
@@ -295,4 +307,5 @@ def test_the_sweep_finds_the_keys_a_view_reads(world: Any):
     assert "fy" in sweep.keys["indicators:table get 匿名の市民"].query
     assert {"entry", "text"} <= sweep.keys["progress:opinion_create post 委員の高橋"].form
     assert "file" in sweep.keys["exchange:import post 事務局の佐藤"].files
+    assert {"limit", "offset"} <= api_query_keys()
     assert sweep.problems == []
