@@ -29,12 +29,12 @@ class PlanChoices(forms.ModelMultipleChoiceField):
     """Plans by id; an id no column can hold (10**30) is refused before the `__in` query,
     which would overflow."""
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value:
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
             text = str(pk)
             if not (text.isascii() and text.isdigit() and len(text) <= 18):
                 raise ValidationError("選べない計画が含まれています。", code="invalid_pk_value")
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class RoundForm(forms.Form):
