@@ -66,6 +66,8 @@ def test_it_ignores_a_fiscal_year_written_in_digits_other_than_ascii(world: Worl
     for fy in [*UNICODE_DIGITS, "2024" + "²", "9" * 400, "-2024"]:
         response = anonymous.get(url, {"fy": fy})
         assert response.status_code == 200, fy
+        assert response.context["year"] is None, fy  # judged as of the latest figures
+    assert anonymous.get(url, {"fy": "2024"}).context["year"] == 2024
 
 
 def test_it_refuses_a_plan_file_nested_200000_deep_and_registers_nothing():
@@ -86,6 +88,7 @@ def test_it_refuses_a_plan_file_nested_just_under_the_recursion_limit():
     response = plan_upload(client, "deep.json",
                            json.dumps(document, ensure_ascii=False).encode())
     assert response.status_code == 400
+    assert "plan／title：値の型が違います（文字列にしてください）。" in response.text
     assert counts() == before
 
 
