@@ -105,7 +105,7 @@ def set_up_second_factor(*, by: Any, key: str, code: str) -> tuple[Any, list[str
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     code = code.strip().replace(" ", "")
-    if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
+    if not (code.isascii() and code.isdigit() and totp.verify(int(code), device.tolerance)):
         raise ValidationError({"code": "確認コードが正しくありません。認証アプリに表示されている"
                                        "6桁の数字を、表示が変わる前に入力してください。"})
     device.last_t = totp.t()  # this code may not be used again to sign in

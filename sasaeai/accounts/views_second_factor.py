@@ -48,7 +48,8 @@ class CodeForm(forms.Form):
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+    # Only a path: redirect() reads anything else ("foo") as a URL name and raises.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                        require_https=request.is_secure()):
         return target
     return "/"
@@ -73,7 +74,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         refused = ""
         # Six digits are the app's code; anything else a recovery code (so a recovery code never
         # counts as a miss against the app, and the other way round).
-        kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        kind = TOTPDevice if code.isascii() and code.isdigit() and len(code) == 6 else StaticDevice
         for device in (d for d in devices_for_user(user) if isinstance(d, kind)):
             allowed, _data = device.verify_is_allowed()
             if not allowed:

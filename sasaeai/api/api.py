@@ -248,7 +248,7 @@ def municipality_plans(request: HttpRequest, code: str) -> Any:
 
 
 def _municipality(request: HttpRequest, code: str) -> Municipality:
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         raise Http404
     return get_municipality_for_user(caller(request), code)
 

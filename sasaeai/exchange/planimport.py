@@ -54,6 +54,9 @@ SCHEMA_PATH = Path(__file__).with_name("plan-format.schema.json")
 MAX_ERRORS = 50
 
 
+TOO_DEEP = "計画ファイル（JSON）の入れ子が深すぎます。ささえあいが書き出した計画ファイルを使ってください。"
+
+
 class PlanImportError(ValueError):
     """A document that cannot be imported; `errors` are Japanese, one per problem."""
 
@@ -104,6 +107,8 @@ def _message(error: Any) -> str:
         return f"{where}：値「{error.instance}」が範囲外です。"
     if kind == "pattern":
         return f"{where}：「{error.instance}」は形式が違います。"
+    if kind == "format" and value == "date":
+        return f"{where}：「{error.instance}」は日付として読めません（例：2023-10-01）。"
     return f"{where}：形式が違います（{kind}）。"
 
 
@@ -116,8 +121,13 @@ def check_document(doc: Any) -> list[str]:
     version = str(doc.get("version", ""))
     if version.split(".")[0] != "1":
         return [f"計画ファイルの版「{version}」には対応していません（1.x に対応）。"]
-    validator = Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    # Without a format checker "format": "date" is only a comment, and 2024-99-99 would reach
+    # date.fromisoformat in the middle of the import.
+    validator = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    try:
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    except RecursionError:
+        return [TOO_DEEP]
     return [_message(e) for e in errors[:MAX_ERRORS]]
 
 
@@ -127,10 +137,15 @@ def _value(model: type[models.Model], name: str, value: Any) -> Any:
     field_ = model._meta.get_field(name)
     if isinstance(field_, models.DecimalField):
         return decimal.Decimal(str(value))
-    if isinstance(field_, models.DateTimeField):
-        return datetime.datetime.fromisoformat(value)
-    if isinstance(field_, models.DateField):
-        return datetime.date.fromisoformat(value)
+    try:
+        if isinstance(field_, models.DateTimeField):
+            return datetime.datetime.fromisoformat(value)
+        if isinstance(field_, models.DateField):
+            return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        # jsonschema checks "date" but not "date-time" (that needs a package we do not ship).
+        raise PlanImportError([f"{model._meta.verbose_name}の{getattr(field_, 'verbose_name', name)}："
+                               f"「{value}」は日時として読めません。"]) from exc
     return value
 
 

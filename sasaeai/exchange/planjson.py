@@ -373,7 +373,7 @@ def _cycle(cycle: Cycle, rows: Rows, keys: DocumentKeys, *, public: bool) -> dic
 
 def _key_order(key: str | None) -> tuple[str, int]:
     text = key or ""
-    return (text[:1], int(text[1:]) if text[1:].isdigit() else 0)
+    return (text[:1], int(text[1:]) if text[1:].isascii() and text[1:].isdigit() else 0)
 
 
 def _plan_ref(plan: Plan | None) -> dict[str, str] | None:

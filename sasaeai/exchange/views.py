@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sasaeai.accounts.access import Standing, get_municipality_for_importer, get_plan_for_user
 from sasaeai.exchange import workbook
-from sasaeai.exchange.planimport import PlanImportError, import_plan
+from sasaeai.exchange.planimport import TOO_DEEP, PlanImportError, import_plan
 from sasaeai.exchange.planjson import export_plan
 from sasaeai.exchange.planupdate import PlanChanged, update_plan
 from sasaeai.lib import previews
@@ -119,6 +119,8 @@ def _document(municipality: Municipality, name: str, data: bytes) -> tuple[Any, 
             return json.loads(decode_text(data)), []
         except (SpreadsheetError, json.JSONDecodeError) as exc:
             return None, [f"計画ファイル（JSON）として読めません（{exc}）。"]
+        except RecursionError:
+            return None, [TOO_DEEP]
     if len(data) > workbook.MAX_UPLOAD_BYTES:
         return None, ["ファイルが大きすぎます（5MBまで）。"]
     result = workbook.parse_plan_workbook(data, municipality=place)

@@ -2,13 +2,12 @@
 
 The chart shows the 基準値, the 実績値 (with ± error bars where the survey's margin is known),
 the 目標値 and the pace from the baseline to the target.  Years are labelled in 和暦 the way the
-plans write them.  Text stays text (``svg.fonttype="none"``) so the page can be searched and
-read aloud, and the page's own fonts draw it.
+plans write them (:mod:`sasaeai.indicators.year_ticks`).  Text stays text
+(``svg.fonttype="none"``) so the page can be searched and read aloud, and the page's own fonts
+draw it; it is never read as mathtext, whatever ``$`` it holds.
 
-The SVG is rewritten for inline use under the site's Content Security Policy, which allows no
-inline styles: every ``style="…"`` becomes presentation attributes (``fill="…"``), matplotlib's
-``<style>`` element is dropped, and every id is prefixed with the indicator so that several
-charts on one page do not clash.
+The SVG is rewritten for inline use under the site's Content Security Policy (see
+:mod:`sasaeai.indicators.svg`).
 
 matplotlib keeps its settings in process-wide ``rcParams``; charts are drawn with the object
 API (``Figure``, never pyplot) and under a lock, so concurrent requests cannot mix settings.
@@ -19,11 +18,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import threading
-import xml.etree.ElementTree as ET
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,17 +28,16 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from sasaeai.indicators.models import Indicator, Observation, Target
-from sasaeai.lib.wareki import Year, YearKind, era_of, format_year
+from sasaeai.indicators.svg import inline_svg
+from sasaeai.indicators.year_ticks import SUFFIX, tick_style, year_tick_label
+from sasaeai.lib.wareki import Year, YearKind, format_year
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["chart_table", "indicator_chart_svg", "year_tick_label"]
+__all__ = ["chart_table", "indicator_chart_svg"]
 
 FONT_FAMILY = ["BIZ UDPGothic", "Noto Sans CJK JP", "IPAexGothic", "sans-serif"]
-
-_SVG_NS = "http://www.w3.org/2000/svg"
-_XLINK_NS = "http://www.w3.org/1999/xlink"
 
 # Colours distinguishable in grey print and by people with colour-vision deficiencies
 # (Okabe-Ito): blue for what was measured, vermilion for the target.
@@ -59,11 +54,6 @@ _TARGET_LABELS = {
     Target.Kind.AT_LEAST: "目標値（以上）",
     Target.Kind.AT_MOST: "目標値（以下）",
 }
-_SUFFIX = {YearKind.FISCAL: "年度", YearKind.CALENDAR: "年", YearKind.UNSPECIFIED: ""}
-_ERA_LETTER = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
-
-# The width of the plotting area, roughly, in points (the figure is 6.4 inches wide).
-_AXIS_WIDTH_PT = 410
 
 _LOCK = threading.Lock()
 _CONFIGURED = False
@@ -83,36 +73,6 @@ def _configure_matplotlib() -> None:
         else:
             os.environ["MPLCONFIGDIR"] = str(cache)
     _CONFIGURED = True
-
-
-# --- 和暦 tick labels -------------------------------------------------------------------------
-
-
-def year_tick_label(
-    ad_year: int, kinds: Iterable[YearKind | str] = (), *, letters: bool = False,
-    suffix: bool = True, ad: bool = False,
-) -> str:
-    """The label of one year on the x axis: 令和2, R2年度, 平成27年・年度 …
-
-    ``kinds`` are the kinds of the figures at that year; with ``suffix`` each is written
-    (年, 年度, or both when a calendar and a fiscal figure share the year).  The era is that of
-    the fiscal year when any figure is a 年度, else that of the calendar year, as
-    :func:`~sasaeai.lib.wareki.format_year` does.  ``letters`` writes R2 for 令和2; ``ad``
-    adds the AD year on a second line.
-    """
-    found = [YearKind(kind) for kind in dict.fromkeys(kinds)]
-    name, count = era_of(ad_year, fiscal=YearKind.FISCAL in found)
-    number = "元" if count == 1 else str(count)
-    label = f"{_ERA_LETTER.get(name, name) if letters else name}{number}"
-    if suffix:
-        written = [_SUFFIX[kind] for kind in (YearKind.CALENDAR, YearKind.FISCAL) if kind in found]
-        if len(written) == 2:
-            label += "年・年度"
-        elif written:
-            label += written[0]
-    if ad:
-        label += f"\n({ad_year})"
-    return label
 
 
 # --- What is plotted --------------------------------------------------------------------------
@@ -251,6 +211,9 @@ def _rc(salt: str) -> dict[Any, Any]:
         "font.sans-serif": [*FONT_FAMILY[:-1], "DejaVu Sans"],
         "font.size": 10,
         "svg.fonttype": "none",
+        # Units, names and printed values are the plan's own text: "$\frac{1}$" is a unit
+        # someone typed, not TeX, and parsing it as mathtext would raise for every reader.
+        "text.parse_math": False,
         "svg.hashsalt": salt,
         "svg.image_inline": True,
         "axes.unicode_minus": False,
@@ -265,28 +228,47 @@ def _rc(salt: str) -> dict[Any, Any]:
 
 def _draw(ax: Axes, chart: _Chart) -> None:
     """Draw the figures, then set the axes; artists get ids (gid) that say what they are."""
+    _draw_points(ax, chart)
+    _draw_spreads(ax, chart)
+    latest = max(chart.baselines + chart.actuals, key=lambda p: (p.x, p.start), default=None)
+    _print_values(ax, chart, latest)
+    _draw_pace(ax, chart)
+    _draw_targets(ax, chart)
+    xs = [p.x for p in chart.numeric_points()] + [x for _, x, _ in chart.plotted_goals()]
+    xs += _draw_maintain(ax, chart, latest, xs)
+    xs += _draw_directions(ax, chart, latest)
+    _set_x_axis(ax, chart, xs)
+    _set_y_axis(ax, chart)
+
+
+def _draw_points(ax: Axes, chart: _Chart) -> None:
+    """The trend line and the markers of the 基準値, the 実績値 and the values by area."""
     trend = sorted(chart.baselines + chart.actuals, key=lambda p: (p.x, p.start))
     if len(trend) >= 2:
         ax.plot([p.x for p in trend], [p.y for p in trend], color=_ACTUAL, linewidth=1.5,
                 zorder=2, gid="trend")
-    if chart.baselines:
-        ax.plot([p.x for p in chart.baselines], [p.y for p in chart.baselines], linestyle="none",
-                marker="s", markersize=8, color=_BASELINE, markeredgecolor=_ACTUAL,
-                label="基準値", zorder=4, gid="baseline")
     measured = [p for p in chart.actuals if not p.estimated]
     estimated = [p for p in chart.actuals if p.estimated]
-    if measured:
-        ax.plot([p.x for p in measured], [p.y for p in measured], linestyle="none", marker="o",
-                markersize=7, color=_ACTUAL, label="実績値", zorder=4, gid="actual")
-    if estimated:
-        ax.plot([p.x for p in estimated], [p.y for p in estimated], linestyle="none",
-                marker="o", markersize=7, markerfacecolor="white", markeredgecolor=_ACTUAL,
-                label="実績値（推計）", zorder=4, gid="estimated")
-    if chart.by_area:
-        ax.plot([p.x for p in chart.by_area], [p.y for p in chart.by_area], linestyle="none",
-                marker="o", markersize=5, markerfacecolor="white", markeredgecolor=_AREA,
-                label="圏域別の値", zorder=3, gid="by-area")
+    styles: list[tuple[list[_Point], dict[str, Any]]] = [
+        (chart.baselines, {"marker": "s", "markersize": 8, "color": _BASELINE,
+                           "markeredgecolor": _ACTUAL, "label": "基準値", "zorder": 4,
+                           "gid": "baseline"}),
+        (measured, {"marker": "o", "markersize": 7, "color": _ACTUAL, "label": "実績値",
+                    "zorder": 4, "gid": "actual"}),
+        (estimated, {"marker": "o", "markersize": 7, "markerfacecolor": "white",
+                     "markeredgecolor": _ACTUAL, "label": "実績値（推計）", "zorder": 4,
+                     "gid": "estimated"}),
+        (chart.by_area, {"marker": "o", "markersize": 5, "markerfacecolor": "white",
+                         "markeredgecolor": _AREA, "label": "圏域別の値", "zorder": 3,
+                         "gid": "by-area"}),
+    ]
+    for points, style in styles:
+        if points:
+            ax.plot([p.x for p in points], [p.y for p in points], linestyle="none", **style)
 
+
+def _draw_spreads(ax: Axes, chart: _Chart) -> None:
+    """Error bars where a margin is known, and the span of a value measured over years."""
     with_margin = [p for p in chart.numeric_points() if p.margin is not None]
     if with_margin:
         bars = ax.errorbar([p.x for p in with_margin], [p.y for p in with_margin],
@@ -306,8 +288,9 @@ def _draw(ax: Axes, chart: _Chart) -> None:
         for collection in spans.lines[2]:
             collection.set_gid("period")
 
-    # The printed values of the baseline and the latest actual; every value is in the table.
-    latest = max(chart.baselines + chart.actuals, key=lambda p: (p.x, p.start), default=None)
+
+def _print_values(ax: Axes, chart: _Chart, latest: _Point | None) -> None:
+    """The printed values of the baseline and the latest actual; every value is in the table."""
     shown = [*chart.baselines, *([latest] if latest in chart.actuals else [])]
     for point in shown:
         # Beside an error bar rather than on its cap.
@@ -316,59 +299,79 @@ def _draw(ax: Axes, chart: _Chart) -> None:
                     textcoords="offset points", ha="left" if beside else "center",
                     fontsize=8, color="#333333")
 
+
+def _draw_pace(ax: Axes, chart: _Chart) -> None:
     if chart.pace is not None:
         start, end_x, end_y = chart.pace
-        ax.plot([start.x, end_x], [start.y, end_y], linestyle="--",
-                linewidth=1.2, color=_PACE, label="目標へのペース",
-                zorder=1, gid="pace")
+        ax.plot([start.x, end_x], [start.y, end_y], linestyle="--", linewidth=1.2,
+                color=_PACE, label="目標へのペース", zorder=1, gid="pace")
 
+
+def _draw_targets(ax: Axes, chart: _Chart) -> None:
+    """A marker and the printed value of each numeric target, one legend entry per kind."""
     labelled: set[str] = set()
     for index, (goal, x, y) in enumerate(chart.plotted_goals()):
         kind = Target.Kind(goal.target.kind)
         label = _TARGET_LABELS[kind]
-        ax.plot([x], [y], linestyle="none",
-                marker=_TARGET_MARKERS[kind], markersize=8, color=_TARGET,
-                label=None if label in labelled else label, zorder=5, gid=f"target-{index}")
+        ax.plot([x], [y], linestyle="none", marker=_TARGET_MARKERS[kind], markersize=8,
+                color=_TARGET, label=None if label in labelled else label, zorder=5,
+                gid=f"target-{index}")
         labelled.add(label)
         text = goal.target.verbatim or f"{_plain(Decimal(y))}{chart.unit}"
         ax.annotate(text, (x, y), xytext=(0, 9),
                     textcoords="offset points", ha="center", fontsize=8, color=_TARGET)
 
-    xs = [p.x for p in chart.numeric_points()] + [x for _, x, _ in chart.plotted_goals()]
+
+def _draw_maintain(ax: Axes, chart: _Chart, latest: _Point | None,
+                   xs: list[float]) -> list[float]:
+    """維持 as a dashed level; returns where each line ends, which the x axis must show."""
+    ends: list[float] = []
     for goal in chart.goals:
-        if goal.target.kind == Target.Kind.MAINTAIN:
-            # 維持 without a value keeps the latest level, from where it was measured.
-            if goal.target.value is not None:
-                level, left = float(goal.target.value), min(xs, default=goal.x or 0)
-            elif latest is not None:
-                level, left = latest.y, latest.x
-            else:
-                continue
-            right = max([*xs, goal.x]) if goal.x is not None else max(xs, default=left)
-            if right <= left:
-                right = left + 1
-            ax.hlines(level, left, right, colors=_TARGET, linestyles="--", linewidth=1.5,
-                      label=f"目標：維持（{goal.target.verbatim or '維持'}）", zorder=1,
-                      gid="maintain")
-            xs.append(right)
-        elif goal.target.kind in (Target.Kind.UP, Target.Kind.DOWN) and latest is not None:
-            up = goal.target.kind == Target.Kind.UP
-            text = "目標：増加" if up else "目標：減少"
-            if goal.target.year is not None:
-                text += f"（{year_tick_label(goal.target.year, [goal.kind])}）"
-            ax.annotate(
-                text, (latest.x, latest.y), xytext=(36, 30 if up else -30),
-                textcoords="offset points", ha="left", va="bottom" if up else "top",
-                fontsize=9, color=_TARGET, gid="direction",
-                arrowprops={"arrowstyle": "<|-", "color": _TARGET, "linewidth": 1.5,
-                            "shrinkA": 2, "shrinkB": 6},
-            )
-            if goal.target.year is not None:
-                xs.append(goal.target.year)
-    _set_axes(ax, chart, xs)
+        if goal.target.kind != Target.Kind.MAINTAIN:
+            continue
+        # 維持 without a value keeps the latest level, from where it was measured.
+        if goal.target.value is not None:
+            level, left = float(goal.target.value), min(xs, default=goal.x or 0)
+        elif latest is not None:
+            level, left = latest.y, latest.x
+        else:
+            continue
+        seen = [*xs, *ends]
+        right = max([*seen, goal.x]) if goal.x is not None else max(seen, default=left)
+        if right <= left:
+            right = left + 1
+        ax.hlines(level, left, right, colors=_TARGET, linestyles="--", linewidth=1.5,
+                  label=f"目標：維持（{goal.target.verbatim or '維持'}）", zorder=1,
+                  gid="maintain")
+        ends.append(right)
+    return ends
 
 
-def _set_axes(ax: Axes, chart: _Chart, xs: list[float]) -> None:
+def _draw_directions(ax: Axes, chart: _Chart, latest: _Point | None) -> list[float]:
+    """増加 / 減少 as an arrow from the latest value; returns their years, for the x axis."""
+    years: list[float] = []
+    if latest is None:
+        return years
+    for goal in chart.goals:
+        if goal.target.kind not in (Target.Kind.UP, Target.Kind.DOWN):
+            continue
+        up = goal.target.kind == Target.Kind.UP
+        text = "目標：増加" if up else "目標：減少"
+        if goal.target.year is not None:
+            text += f"（{year_tick_label(goal.target.year, [goal.kind])}）"
+            years.append(goal.target.year)
+        ax.annotate(
+            text, (latest.x, latest.y), xytext=(36, 30 if up else -30),
+            textcoords="offset points", ha="left", va="bottom" if up else "top",
+            fontsize=9, color=_TARGET, gid="direction",
+            arrowprops={"arrowstyle": "<|-", "color": _TARGET, "linewidth": 1.5,
+                        "shrinkA": 2, "shrinkB": 6},
+        )
+    return years
+
+
+def _set_x_axis(ax: Axes, chart: _Chart, xs: list[float]) -> None:
+    """A tick at every year with a figure, labelled in 和暦 as short as the room asks."""
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     kinds: dict[int, list[YearKind]] = {}
@@ -387,7 +390,7 @@ def _set_axes(ax: Axes, chart: _Chart, xs: list[float]) -> None:
     highs = [max(xs, default=0), *ticks]
     left, right = min(lows) - 0.6, max(highs) + 0.9
     ax.set_xlim(left, right)
-    letters, ad, rotate = _tick_style(ticks, kinds, mixed=mixed, span=right - left)
+    letters, ad, rotate = tick_style(ticks, kinds, mixed=mixed, span=right - left)
 
     def label(value: float, _position: object = None) -> str:
         year = round(value)
@@ -401,7 +404,12 @@ def _set_axes(ax: Axes, chart: _Chart, xs: list[float]) -> None:
             text.set_horizontalalignment("right")
             text.set_rotation_mode("anchor")
     if not mixed and every_kind & {YearKind.FISCAL, YearKind.CALENDAR}:
-        ax.set_xlabel(_SUFFIX[every_kind.pop()], loc="right", fontsize=9)
+        ax.set_xlabel(SUFFIX[every_kind.pop()], loc="right", fontsize=9)
+
+
+def _set_y_axis(ax: Axes, chart: _Chart) -> None:
+    """From 0 when nothing is negative, with room above for the printed values."""
+    from matplotlib.ticker import FuncFormatter
 
     values = [p.y - p.below for p in chart.numeric_points()]
     values += [y for _, _, y in chart.plotted_goals()]
@@ -416,28 +424,6 @@ def _set_axes(ax: Axes, chart: _Chart, xs: list[float]) -> None:
     ax.set_axisbelow(True)
     if chart.unit:
         ax.set_title(f"（{chart.unit}）", fontsize=9, loc="left", pad=8)
-
-
-def _text_width(text: str, size: float = 9) -> float:
-    """A rough width in points: CJK characters are square, Latin ones about half as wide."""
-    return max(sum(size if ord(c) > 0x2E7F else size * 0.6 for c in line)
-               for line in text.split("\n"))
-
-
-def _tick_style(
-    ticks: list[int], kinds: dict[int, list[YearKind]], *, mixed: bool, span: float
-) -> tuple[bool, bool, bool]:
-    """(letters, ad, rotate): the longest tick labels that fit between neighbouring ticks."""
-    if len(ticks) < 2:
-        return False, True, False
-    per_year = _AXIS_WIDTH_PT / span
-    for letters, ad in ((False, True), (True, True), (True, False)):
-        widths = [_text_width(year_tick_label(y, kinds[y], letters=letters, suffix=mixed, ad=ad))
-                  for y in ticks]
-        if all((b - a) * per_year >= (wa + wb) / 2 + 4
-               for a, b, wa, wb in zip(ticks, ticks[1:], widths, widths[1:], strict=False)):
-            return letters, ad, False
-    return True, False, True
 
 
 def indicator_chart_svg(indicator: Indicator) -> str:
@@ -496,63 +482,7 @@ def _render(indicator: Indicator, chart: _Chart) -> str:
             figure.legend(handles, labels, loc="outside lower center",
                           ncols=min(len(handles), 4))
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return _inline(buffer.getvalue(), prefix=prefix, title=indicator.name)
-
-
-# --- SVG for inline HTML ----------------------------------------------------------------------
-
-_REFERENCE = re.compile(r"url\(#([^)]+)\)")
-
-
-def _q(name: str, namespace: str = _SVG_NS) -> str:
-    return f"{{{namespace}}}{name}"
-
-
-def _inline(document: str, *, prefix: str, title: str) -> str:
-    """matplotlib's SVG file → an <svg> element that works inline under a strict CSP."""
-    # Parsing the SVG that matplotlib has just written, not outside input.
-    root = ET.fromstring(document)  # noqa: S314
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if child.tag == _q("metadata"):
-                parent.remove(child)
-            elif child.tag == _q("defs"):
-                for sheet in child.findall(_q("style")):
-                    child.remove(sheet)
-                if len(child) == 0:
-                    parent.remove(child)
-
-    for element in root.iter():
-        style = element.attrib.pop("style", None)
-        if style:
-            for declaration in style.split(";"):
-                name, _, value = declaration.partition(":")
-                if name.strip() and value.strip():
-                    element.set(name.strip(), value.strip())
-        for name, value in list(element.attrib.items()):
-            if name == "id":
-                element.set(name, prefix + value)
-            elif name in ("href", _q("href", _XLINK_NS)) and value.startswith("#"):
-                element.set(name, "#" + prefix + value[1:])
-            elif "url(#" in value:
-                element.set(name, _REFERENCE.sub(lambda m: f"url(#{prefix}{m.group(1)})", value))
-
-    title_id = f"{prefix}title"
-    heading = ET.Element(_q("title"), {"id": title_id})
-    heading.text = title
-    root.insert(0, heading)
-    # What matplotlib's <style> said for every element; these two are inherited.
-    root.set("stroke-linejoin", "round")
-    root.set("stroke-linecap", "butt")
-    root.set("width", "100%")
-    root.attrib.pop("height", None)
-    root.set("role", "img")
-    root.set("aria-labelledby", title_id)
-    root.set("class", "indicator-chart")
-    # Registered for the whole process, but only names the prefix ET writes for these URIs.
-    ET.register_namespace("", _SVG_NS)
-    ET.register_namespace("xlink", _XLINK_NS)
-    return ET.tostring(root, encoding="unicode")
+    return inline_svg(buffer.getvalue(), prefix=prefix, title=indicator.name)
 
 
 # --- The table behind the chart ---------------------------------------------------------------

@@ -51,7 +51,10 @@ class OverrideForm(forms.Form):
 
 def evaluation_year(request: HttpRequest) -> int | None:
     text = request.GET.get("fy", "")
-    return int(text) if text.isdigit() and 1900 < int(text) < 2200 else None
+    # str.isdigit() is true of ² and ፩ too, which int() refuses: only ASCII digits are a year.
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        return None
+    return int(text) if 1900 < int(text) < 2200 else None
 
 
 def judged_rows(plan: Plan, rule: Rule, year: int | None) -> list[Row]:

@@ -43,7 +43,7 @@ class TableForm(forms.Form):
         help_text="PDFやWordの表を見出しの行から選んでコピーし、そのまま貼り付けてください。",
     )
     file = forms.FileField(label="またはファイル（.csv / .xlsx）", required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+                           widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}))
     era = forms.ChoiceField(label="年号のない年（26年度など）の元号", choices=ERAS, required=False)
 
     def clean(self) -> dict[str, Any]:

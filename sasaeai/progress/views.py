@@ -476,8 +476,10 @@ def opinion_create(request: HttpRequest, code: str, slug: str, pk: int) -> HttpR
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
     forbid_unless(standing.can_write_opinion(cycle), "意見を書けるのは、委員会審議中の委員です。")
     entry = None
-    if request.POST.get("entry"):
-        entry = get_object_or_404(Entry, cycle=cycle, pk=request.POST["entry"])
+    if typed := request.POST.get("entry", ""):
+        if not (typed.isascii() and typed.isdigit() and len(typed) <= 18):
+            raise Http404("その報告は見つかりません。")  # "abc" or "፩" is no id; the ORM would raise
+        entry = get_object_or_404(Entry, cycle=cycle, pk=int(typed))
         entry.cycle = cycle
     form = OpinionForm(request.POST)
     target = entry.get_absolute_url() if entry else cycle.get_absolute_url()

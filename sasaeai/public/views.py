@@ -17,7 +17,7 @@ MAX_QUERY = 100
 @require_GET
 def plan_search(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     plan = get_plan_for_user(request.user, code, slug)
-    query = request.GET.get("q", "")[:MAX_QUERY]
+    query = request.GET.get("q", "").replace("\x00", "")[:MAX_QUERY]  # PostgreSQL refuses NUL
     groups = search_plan(plan, request.user, query) if query.strip() else []
     return render(request, "public/search.html", {
         "plan": plan, "municipality": plan.municipality, "query": query,

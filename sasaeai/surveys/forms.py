@@ -25,6 +25,18 @@ def _limited(upload: Any) -> Any:
     return upload
 
 
+class PlanChoices(forms.ModelMultipleChoiceField):
+    """Plans by id; an id no column can hold (10**30) is refused before the `__in` query,
+    which would overflow."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise ValidationError("選べない計画が含まれています。", code="invalid_pk_value")
+        return super().clean(value)
+
+
 class RoundForm(forms.Form):
     """What the 事務局 says about a round: the file cannot say whom it asked, or how."""
 
@@ -44,9 +56,8 @@ class RoundForm(forms.Form):
     min_group_n = forms.IntegerField(label="集計を表示する最少の回答数", initial=10, min_value=1,
                                      max_value=1000,
                                      help_text="これより回答の少ない区分は割合を表示しません（秘匿）。")
-    plans = forms.ModelMultipleChoiceField(label="この調査を使う計画", required=False,
-                                           queryset=Plan.objects.none(),
-                                           widget=forms.CheckboxSelectMultiple)
+    plans = PlanChoices(label="この調査を使う計画", required=False, queryset=Plan.objects.none(),
+                        widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
@@ -80,7 +91,8 @@ class ImportForm(RoundForm):
     file = forms.FileField(label="回答データ（.csv または .xlsx、1行に1人）", error_messages=FILE_ERRORS,
                            widget=forms.ClearableFileInput(attrs=ACCEPT))
     codebook = forms.FileField(
-        label="コードブック（任意）", required=False, widget=forms.ClearableFileInput(attrs=ACCEPT),
+        # FileInput: a ticked "clear" box of ClearableFileInput would make the upload False.
+        label="コードブック（任意）", required=False, widget=forms.FileInput(attrs=ACCEPT),
         help_text="列名・設問文・区分・コード・選択肢・無回答の列がある表（ひな形をダウンロードできます）。"
                   "ないときは、見出しを設問、値を選択肢として読み込みます。",
     )

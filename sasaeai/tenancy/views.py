@@ -30,8 +30,9 @@ def _with_plans(municipalities: QuerySet[Municipality], visible: QuerySet[Plan]
 def home(request: HttpRequest) -> HttpResponse:
     visible = plans_for_user(request.user)
     reachable = get_municipalities_for_user(request.user)
-    query = request.GET.get("q", "").strip()[:40]
-    prefecture = request.GET.get("pref", "").strip()[:10]
+    # PostgreSQL refuses NUL in a string; nobody searches for one.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]
+    prefecture = request.GET.get("pref", "").replace("\x00", "").strip()[:10]
     prefectures = list(reachable.values("prefecture").annotate(count=Count("pk"), first=Min("code"))
                        .order_by("first"))
     total = sum(p["count"] for p in prefectures)

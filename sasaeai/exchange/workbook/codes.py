@@ -54,7 +54,7 @@ def _orders(groups: list[Any]) -> list[int]:
 
 
 def _key_number(key: str) -> int:
-    return int(key[1:]) if key[1:].isdigit() else 0
+    return int(key[1:]) if key[1:].isascii() and key[1:].isdigit() else 0
 
 
 def _split_names(text: str, known: dict[str, int]) -> tuple[list[int], list[str]]:

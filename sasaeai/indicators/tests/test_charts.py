@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from sasaeai.indicators.charts import chart_table, indicator_chart_svg, year_tick_label
+from sasaeai.indicators.charts import chart_table, indicator_chart_svg
 from sasaeai.indicators.models import Indicator, Observation, Target
+from sasaeai.indicators.year_ticks import year_tick_label
 from sasaeai.lib.wareki import YearKind
 
 pytestmark = pytest.mark.django_db

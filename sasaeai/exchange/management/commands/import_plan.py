@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sasaeai.exchange.planimport import PlanImportError, import_plan
+from sasaeai.exchange.planimport import TOO_DEEP, PlanImportError, import_plan
 from sasaeai.exchange.workbook import MAX_UPLOAD_BYTES, parse_plan_workbook
 from sasaeai.lib.spreadsheets import SpreadsheetError, decode_text
 from sasaeai.tenancy.models import Municipality
@@ -53,6 +53,8 @@ class Command(BaseCommand):
                 doc = json.loads(decode_text(data))
             except (SpreadsheetError, json.JSONDecodeError) as exc:
                 raise CommandError(f"JSONとして読めません（{exc}）。") from exc
+            except RecursionError as exc:
+                raise CommandError(TOO_DEEP) from exc
         try:
             result = import_plan(by=None, municipality=municipality, doc=doc,
                                  slug=options["slug"], title=options["title"],

@@ -34,7 +34,7 @@ def find_plan(text: str) -> Plan:
         code, _, slug = text.partition("/")
         found = plans.filter(municipality__code=code, slug=slug).first()
     else:
-        found = plans.filter(pk=int(text)).first() if text.isdigit() else None
+        found = plans.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
     if found is None:
         raise CommandError(f"計画「{text}」が見つかりません（例：082368/dai3ji）。")
     return found

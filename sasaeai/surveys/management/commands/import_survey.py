@@ -27,7 +27,7 @@ def read(path: str) -> bytes:
 
 def year_of(text: str) -> tuple[int, str]:
     try:
-        year = parse_year(text) if not text.isdigit() else None
+        year = parse_year(text) if not (text.isascii() and text.isdigit()) else None
     except WarekiError as exc:
         raise CommandError(f"--fy「{text}」を年度として読み取れません（{exc}）。") from exc
     if year is None:

@@ -18,7 +18,7 @@ def find_round(text: str, municipality: str | None) -> SurveyRound:
     rounds = SurveyRound.objects.select_related("municipality")
     if municipality:
         rounds = rounds.filter(municipality__code=municipality)
-    found = list(rounds.filter(pk=int(text))) if text.isdigit() else list(rounds.filter(name=text))
+    found = list(rounds.filter(pk=int(text))) if text.isascii() and text.isdigit() else list(rounds.filter(name=text))
     if not found:
         raise CommandError(f"調査「{text}」が見つかりません。")
     if len(found) > 1:
