@@ -42,6 +42,7 @@ from sasaeai.indicators.models import (
     Target,
 )
 from sasaeai.lib.projection import private_fields
+from sasaeai.lib.values import ascii_int
 from sasaeai.plans.models import (
     Actor,
     ActorStatement,
@@ -373,7 +374,7 @@ def _cycle(cycle: Cycle, rows: Rows, keys: DocumentKeys, *, public: bool) -> dic
 
 def _key_order(key: str | None) -> tuple[str, int]:
     text = key or ""
-    return (text[:1], int(text[1:]) if text[1:].isascii() and text[1:].isdigit() else 0)
+    return (text[:1], ascii_int(text[1:]) or 0)
 
 
 def _plan_ref(plan: Plan | None) -> dict[str, str] | None:

@@ -20,6 +20,7 @@ from sasaeai.accounts.access import forbid_unless, get_plan_and_standing, get_pl
 from sasaeai.indicators import actions
 from sasaeai.indicators.judgement import ORDER, Judgement, Rule
 from sasaeai.indicators.models import Indicator, JudgementOverride, JudgementRule
+from sasaeai.lib.values import ascii_int
 from sasaeai.plans.models import Plan, PlanElement
 
 
@@ -50,11 +51,8 @@ class OverrideForm(forms.Form):
 
 
 def evaluation_year(request: HttpRequest) -> int | None:
-    text = request.GET.get("fy", "")
-    # str.isdigit() is true of ² and ፩ too, which int() refuses: only ASCII digits are a year.
-    if not (text.isascii() and text.isdigit() and len(text) == 4):
-        return None
-    return int(text) if 1900 < int(text) < 2200 else None
+    year = ascii_int(request.GET.get("fy", ""), max_digits=4)
+    return year if year is not None and 1900 < year < 2200 else None
 
 
 def judged_rows(plan: Plan, rule: Rule, year: int | None) -> list[Row]:

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from sasaeai.lib.values import ascii_int
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "BIZ UDPゴシック"  # the house font of every workbook written (a UD font, in Office)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,10 +67,7 @@ def ascii_integer(text: str, *, max_digits: int = 18) -> int | None:
     """The integer a cell holds when it is ASCII digits only (after NFKC, so full-width １２ is 12),
     else None. Not `str.isdigit()`: it takes other scripts' digits (Ethiopic ፩) that `int()` then
     refuses, and a few thousand digits make `int()` raise as well."""
-    folded = unicodedata.normalize("NFKC", text)
-    if not re.fullmatch(f"[0-9]{{1,{max_digits}}}", folded):
-        return None
-    return int(folded)
+    return ascii_int(unicodedata.normalize("NFKC", text), max_digits=max_digits)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,16 @@ from enum import StrEnum
 # folding and pattern as a header, and the span is needed to keep the year out of the note.
 from sasaeai.lib.wareki import Year, _context_era, _fold, _Folded, _search
 
-__all__ = ["CellValue", "Status", "TargetKind", "parse_cell"]
+__all__ = ["CellValue", "Status", "TargetKind", "ascii_int", "parse_cell"]
+
+
+def ascii_int(text: str, *, max_digits: int = 18) -> int | None:
+    """The whole number `text` spells in ASCII digits, else None: an id, a year or a count typed
+    into a URL, a form or a command. Not `str.isdigit()`, which is true of ², ① and ፩ that `int()`
+    refuses; more than `max_digits` digits is no id of ours (a database column would overflow)."""
+    if not re.fullmatch(f"[0-9]{{1,{max_digits}}}", text):
+        return None
+    return int(text)
 
 
 class Status(StrEnum):

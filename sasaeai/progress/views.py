@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from sasaeai.accounts.access import Standing, duties_of, forbid_unless, get_plan_and_standing
+from sasaeai.lib.values import ascii_int
 from sasaeai.progress import actions
 from sasaeai.progress.access import (
     get_cycle_for_user,
@@ -477,9 +478,8 @@ def opinion_create(request: HttpRequest, code: str, slug: str, pk: int) -> HttpR
     forbid_unless(standing.can_write_opinion(cycle), "意見を書けるのは、委員会審議中の委員です。")
     entry = None
     if typed := request.POST.get("entry", ""):
-        if not (typed.isascii() and typed.isdigit() and len(typed) <= 18):
-            raise Http404("その報告は見つかりません。")  # "abc" or "፩" is no id; the ORM would raise
-        entry = get_object_or_404(Entry, cycle=cycle, pk=int(typed))
+        # "abc" or "፩" is no id (the ORM would raise): found as nothing, like a stranger's id.
+        entry = get_object_or_404(Entry, cycle=cycle, pk=ascii_int(typed) or 0)
         entry.cycle = cycle
     form = OpinionForm(request.POST)
     target = entry.get_absolute_url() if entry else cycle.get_absolute_url()

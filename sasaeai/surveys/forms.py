@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sasaeai.indicators.models import Indicator
+from sasaeai.lib.values import ascii_int
 from sasaeai.lib.wareki import WarekiError, YearKind, parse_year
 from sasaeai.plans.models import Plan
 from sasaeai.surveys.microdata import MAX_UPLOAD_BYTES
@@ -31,8 +32,7 @@ class PlanChoices(forms.ModelMultipleChoiceField):
 
     def clean(self, value: Any) -> Any:
         for pk in value if isinstance(value, list | tuple) else []:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+            if ascii_int(str(pk)) is None:
                 raise ValidationError("選べない計画が含まれています。", code="invalid_pk_value")
         return super().clean(value)
 

@@ -35,17 +35,8 @@ from django.db import DataError, connection, transaction
 from django.test import Client
 from django.utils.datastructures import MultiValueDict
 
-from sasaeai.tests.test_permission_matrix import (
-    GET,
-    POST,
-    SPECS,
-    Estate,
-    Target,
-    Who,
-    build_estate,
-    url_of,
-    writes_watched,
-)
+from sasaeai.tests.permission_estate import Estate, Target, Who, build_estate
+from sasaeai.tests.test_permission_matrix import GET, POST, SPECS, url_of, writes_watched
 from sasaeai.tests.test_routes import inventory
 
 pytestmark = pytest.mark.django_db

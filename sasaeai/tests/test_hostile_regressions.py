@@ -31,8 +31,8 @@ from sasaeai.indicators.models import Indicator, Observation, Target
 from sasaeai.progress.models import Cycle, Opinion
 from sasaeai.progress.workbook import SHEET, build_workbook, parse_workbook
 from sasaeai.testing import PASSWORD, Review, World, build_review
+from sasaeai.tests.permission_estate import advance
 from sasaeai.tests.test_hostile_input import nul_refused_like_postgresql
-from sasaeai.tests.test_permission_matrix import advance
 from sasaeai.tests.test_routes import counts
 
 pytestmark = pytest.mark.django_db

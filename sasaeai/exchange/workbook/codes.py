@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from sasaeai.exchange.workbook.columns import SEPARATOR
+from sasaeai.lib.values import ascii_int
 
 
 def _code_key(text: str) -> str:
@@ -54,7 +55,7 @@ def _orders(groups: list[Any]) -> list[int]:
 
 
 def _key_number(key: str) -> int:
-    return int(key[1:]) if key[1:].isascii() and key[1:].isdigit() else 0
+    return ascii_int(key[1:]) or 0
 
 
 def _split_names(text: str, known: dict[str, int]) -> tuple[list[int], list[str]]:

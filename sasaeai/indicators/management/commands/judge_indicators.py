@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sasaeai.indicators.models import Indicator, JudgementRule, Observation, Target
+from sasaeai.lib.values import ascii_int
 from sasaeai.plans.models import Plan
 
 
@@ -34,7 +35,7 @@ def find_plan(text: str) -> Plan:
         code, _, slug = text.partition("/")
         found = plans.filter(municipality__code=code, slug=slug).first()
     else:
-        found = plans.filter(pk=int(text)).first() if text.isascii() and text.isdigit() else None
+        found = plans.filter(pk=pk).first() if (pk := ascii_int(text)) is not None else None
     if found is None:
         raise CommandError(f"計画「{text}」が見つかりません（例：082368/dai3ji）。")
     return found

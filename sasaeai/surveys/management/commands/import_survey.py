@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sasaeai.lib.values import ascii_int
 from sasaeai.lib.wareki import WarekiError, YearKind, parse_year
 from sasaeai.plans.models import Plan
 from sasaeai.surveys import actions
@@ -27,7 +28,7 @@ def read(path: str) -> bytes:
 
 def year_of(text: str) -> tuple[int, str]:
     try:
-        year = parse_year(text) if not (text.isascii() and text.isdigit()) else None
+        year = parse_year(text) if ascii_int(text) is None else None
     except WarekiError as exc:
         raise CommandError(f"--fy「{text}」を年度として読み取れません（{exc}）。") from exc
     if year is None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sasaeai.lib.values import ascii_int
 from sasaeai.surveys.models import Question, SurveyRound
 from sasaeai.surveys.results import WeightError, group_labels, tabulate_question
 
@@ -18,7 +19,8 @@ def find_round(text: str, municipality: str | None) -> SurveyRound:
     rounds = SurveyRound.objects.select_related("municipality")
     if municipality:
         rounds = rounds.filter(municipality__code=municipality)
-    found = list(rounds.filter(pk=int(text))) if text.isascii() and text.isdigit() else list(rounds.filter(name=text))
+    pk = ascii_int(text)
+    found = list(rounds.filter(pk=pk) if pk is not None else rounds.filter(name=text))
     if not found:
         raise CommandError(f"調査「{text}」が見つかりません。")
     if len(found) > 1:
