@@ -21,6 +21,7 @@ a query with NUL in a parameter is refused here too, as it would be in productio
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,8 @@ GARBAGE_FILES: dict[str, tuple[str, bytes]] = {
 # Who is refused is refused before anything is read: one request, every key hostile, shows it.
 REFUSED_VALUE = "²፩\x00" + HUGE
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+MAIN = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
+TAG = re.compile(r"<[^>]+>")
 PROBE = "_hostile_probe"  # marks the query string and the body of a discovery request
 PROBE_FILE = "_hostile_probe_file"  # and its files (request.FILES)
 
@@ -181,12 +184,23 @@ class Sweep:
         if status >= 500:
             self.problems.append(f"{case} → {status}")
         elif status >= 400:
-            if response.get("Content-Type", "").startswith("text/html"):
-                body = response.content.decode("utf-8", "replace")
-                if not JAPANESE.search(body):
-                    self.problems.append(f"{case} → {status} without a Japanese message")
+            if not JAPANESE.search(message_of(response)):
+                self.problems.append(f"{case} → {status} without a Japanese message")
             if writes:
                 self.problems.append(f"{case} → {status} but wrote {writes[:2]}")
+
+
+def message_of(response: Any) -> str:
+    """What a refusal says to the person: the page's main region without its markup (the
+    header and footer are Japanese on every page and prove nothing), or the API's detail."""
+    kind = response.get("Content-Type", "")
+    body = response.content.decode("utf-8", "replace")
+    if kind.startswith("application/json"):
+        return str(json.loads(body).get("detail", "")) if body.startswith("{") else ""
+    if not kind.startswith("text/html"):
+        return body
+    main = MAIN.search(body)
+    return TAG.sub(" ", main.group(1) if main else body)
 
 
 def normal_request(route: str, method: str, target: Target) -> tuple[dict[str, str],
