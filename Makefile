@@ -38,7 +38,8 @@ test: bootstrap
 bootstrap: system-packages $(VENV)/.installed
 
 # Debian packages the system needs (Japanese fonts for PDFs, Chromium for browser tests).
-DEBS := fonts-noto-cjk fonts-ipaexfont-gothic fonts-morisawa-bizud-gothic fontconfig chromium \
+DEBS := fonts-noto-cjk fonts-ipaexfont-gothic fonts-morisawa-bizud-gothic fonts-noto-color-emoji fontconfig \
+	chromium \
 	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
 system-packages:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -1,24 +1,28 @@
 """The 進捗のまとめ as an Excel workbook and as a print-ready PDF (A4 landscape).
 
-Both render exactly the rows the screen shows (progress.summaries.summary_groups).
+All render exactly the rows the screen shows (progress.summaries.summary_groups), with every
+field of each report and the indicators of its unit.
 """
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
 from django.template.loader import render_to_string
 
 from sasaeai.lib.spreadsheets import safe_text
-from sasaeai.progress.models import Cycle
-from sasaeai.progress.summaries import SummaryGroup
+from sasaeai.progress.models import Cycle, Opinion
+from sasaeai.progress.summaries import REPORT_COLUMNS, SummaryGroup, report_cells
 
 FONT = "BIZ UDPゴシック"
 
 
-def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool) -> bytes:
+def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, opinions: list[Opinion]) -> bytes:
+    """Every report as one row under its 基本目標 and unit (merged down its organizations), and
+    the committee's opinions with the responses on a second sheet."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False})
@@ -27,18 +31,20 @@ def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool)
     head = book.add_format({**base, "bold": True, "bg_color": "#E3F2EE", "border": 1})
     goal = book.add_format({**base, "bold": True, "font_size": 11, "text_wrap": False})
     cell = book.add_format({**base, "border": 1})
+    number = book.add_format({**base, "border": 1, "num_format": "#,##0.####"})
     sheet = book.add_worksheet("進捗のまとめ")
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
-    widths = [30, 10, 60, 60] + ([10, 10] if has_ratings else [])
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
+    headers = ["取組", "主体", *REPORT_COLUMNS]
+    widths = {"取組": 28, "主体": 10, "状態": 8, "実績（数値）": 10, "実績の単位": 6,
+              "自己評価": 8, "委員会評価": 8, "今後の方向性": 10}
+    for col, name in enumerate(headers):
+        sheet.set_column(col, col, widths.get(name, 40))
     sheet.write_string(0, 0, f"{cycle.plan.title} {cycle.display_title}", title)
     if cycle.confirmation_note:
         sheet.write_string(1, 0, cycle.confirmation_note, book.add_format({**base,
                                                                             "text_wrap": False}))
-    headers = ["取組", "主体", "進捗状況", "課題"] + (["自己評価", "委員会評価"] if has_ratings else [])
     row = 3
     sheet.repeat_rows(3)
     for col, text in enumerate(headers):
@@ -53,19 +59,33 @@ def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool)
             subject = f"{summary_row.subject.number_label} {summary_row.subject.title}".strip()
             first = row
             for entry in summary_row.entries:
-                values: list[Any] = [entry.organization.label, entry.progress, entry.issues]
-                if has_ratings:
-                    values += [entry.self_rating_verbatim or entry.self_rating,
-                               entry.committee_rating_verbatim or entry.committee_rating]
+                values = [entry.organization.label, *report_cells(entry, summary_row)]
                 for col, value in enumerate(values, start=1):
-                    sheet.write_string(row, col, safe_text(str(value)), cell)
+                    if isinstance(value, Decimal):
+                        sheet.write_number(row, col, float(value), number)
+                    else:
+                        sheet.write_string(row, col, safe_text(value or ""), cell)
                 row += 1
             if row - first > 1:
                 sheet.merge_range(first, 0, row - 1, 0, safe_text(subject), cell)
             else:
                 sheet.write_string(first, 0, safe_text(subject), cell)
+    _opinions_sheet(book, opinions, head=head, cell=cell)
     book.close()
     return buffer.getvalue()
+
+
+def _opinions_sheet(book: Any, opinions: list[Opinion], *, head: Any, cell: Any) -> None:
+    sheet = book.add_worksheet("委員会の意見")
+    for col, (text, width) in enumerate([("対象", 36), ("意見", 60), ("市の考え方", 60)]):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, text, head)
+    for n, opinion in enumerate(opinions, start=1):
+        entry = opinion.entry
+        target = (f"{entry.subject.number_label} {entry.subject.title}（"
+                  f"{entry.organization.label}）".strip() if entry is not None else "計画全体")
+        for col, text in enumerate([target, opinion.text, opinion.response]):
+            sheet.write_string(n, col, safe_text(text), cell)
 
 
 def summary_pdf(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool,
@@ -80,7 +100,7 @@ def summary_pdf(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool,
 
 
 def summary_csv(cycle: Cycle, groups: list[SummaryGroup]) -> bytes:
-    """The 進捗のまとめ as open data: one row per 取組 × organization, as on the screen."""
+    """The 進捗のまとめ as open data: one row per unit × organization, as on the screen."""
     from sasaeai.lib.opendata import csv_bytes
 
     rows = []
@@ -90,12 +110,8 @@ def summary_csv(cycle: Cycle, groups: list[SummaryGroup]) -> bytes:
         for row in group.rows:
             for e in row.entries:
                 rows.append([goal, f"{row.subject.number_label} {row.subject.title}".strip(),
-                             e.organization.label, e.progress, e.issues,
-                             e.get_direction_display() if e.direction else "", e.direction_text,
-                             e.self_rating_verbatim or e.self_rating,
-                             e.committee_rating_verbatim or e.committee_rating])
-    header = ["基本目標", "取組", "主体", "進捗状況", "課題", "今後の方向性", "今後の方向性（内容）",
-              "自己評価", "委員会評価"]
+                             e.organization.label, *report_cells(e, row)])
+    header = ["基本目標", "取組", "主体", *REPORT_COLUMNS]
     plan = cycle.plan
     return csv_bytes(header, rows, source=f"{plan.municipality.name}「{plan.title}」"
                                           f"{cycle.display_title} 進捗のまとめ（ささえあい）")

@@ -17,7 +17,12 @@ from sasaeai.progress.access import (
     get_packets_cycle_for_user,
     get_summary_cycle_for_user,
 )
-from sasaeai.progress.summaries import summary_context, summary_groups, summary_opinions
+from sasaeai.progress.summaries import (
+    shows_ratings,
+    summary_context,
+    summary_groups,
+    summary_opinions,
+)
 from sasaeai.reports.summary import summary_csv, summary_pdf, summary_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,15 +42,14 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     if export not in {"xlsx", "pdf", "csv"}:
         return render(request, "progress/summary.html", summary_context(cycle, standing))
     groups = summary_groups(cycle)
-    has_ratings = cycle.rating_scale is not None
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
     if export == "csv":
         return opendata.attachment(summary_csv(cycle, groups),
                                    f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ.csv")
     if export == "xlsx":
-        return download(summary_xlsx(cycle, groups, has_ratings=has_ratings), XLSX,
+        return download(summary_xlsx(cycle, groups, opinions=summary_opinions(cycle)), XLSX,
                         f"{name}.xlsx")
-    return download(summary_pdf(cycle, groups, has_ratings=has_ratings,
+    return download(summary_pdf(cycle, groups, has_ratings=shows_ratings(cycle, groups),
                                 opinions=summary_opinions(cycle)),
                     "application/pdf", f"{name}.pdf")
 
