@@ -19,9 +19,10 @@ from sasaeai.reports.tasks import build_packet
 
 
 @transaction.atomic
-def request_packet(*, by: Any, cycle: Cycle) -> Packet:
+def request_packet(*, by: Any, cycle: Cycle, include_unfinished: bool = True) -> Packet:
     """A new version of the cycle's packet, queued for the worker. Earlier versions are kept as
-    they are."""
+    they are. Reports not handed in are printed marked as such, or left out
+    (`include_unfinished=False`); the cover says which."""
     if not Standing.of(by, cycle.plan).can_make_packet(cycle):
         raise PermissionDenied("委員会資料を作成できるのは事務局です。")
     # Locking the cycle numbers concurrent requests one after the other.
@@ -29,9 +30,10 @@ def request_packet(*, by: Any, cycle: Cycle) -> Packet:
     last = cycle.packets.order_by("-version").values_list("version", flat=True).first()
     packet = Packet.objects.create(cycle=cycle, version=(last or 0) + 1, requested_by=by,
                                    message="作成の順番を待っています")
-    record(by=by, action="reports.packet.request", obj=packet, after=snapshot(packet),
+    record(by=by, action="reports.packet.request", obj=packet,
+           after={**snapshot(packet), "include_unfinished": include_unfinished},
            municipality_code=cycle.plan.municipality.code)
     # The task is a row of the same database: it commits with the packet, or neither does.
-    build_packet.enqueue(packet.pk)
+    build_packet.enqueue(packet.pk, include_unfinished)
     packet.refresh_from_db()  # a worker that runs at once (the tests' one) has moved it on
     return packet

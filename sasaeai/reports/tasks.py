@@ -11,7 +11,7 @@ from sasaeai.reports.packet import render_packet
 
 
 @task
-def build_packet(packet_id: int) -> None:
+def build_packet(packet_id: int, include_unfinished: bool = True) -> None:
     packet = Packet.objects.select_related("cycle__plan__municipality",
                                            "cycle__rating_scale").get(pk=packet_id)
     rows = Packet.objects.filter(pk=packet_id)
@@ -21,7 +21,8 @@ def build_packet(packet_id: int) -> None:
         rows.update(progress=min(99, percent), message=message[:300])
 
     try:
-        pdf, pages = render_packet(packet.cycle, version=packet.version, report=report)
+        pdf, pages = render_packet(packet.cycle, version=packet.version, report=report,
+                                   include_unfinished=include_unfinished)
     except Exception as exc:
         rows.update(status=Packet.Status.FAILED, finished_at=timezone.now(),
                     message=f"作成できませんでした（{type(exc).__name__}）。もう一度作成してください。")

@@ -67,7 +67,8 @@ def packets(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     cycle, standing = get_packets_cycle_for_user(request.user, code, slug, pk)
     if request.method == "POST":
         forbid_unless(standing.can_make_packet(cycle), "委員会資料を作成できるのは事務局です。")
-        packet = request_packet(by=request.user, cycle=cycle)
+        packet = request_packet(by=request.user, cycle=cycle,
+                                include_unfinished="leave_out_unfinished" not in request.POST)
         messages.success(request, f"委員会資料の第{packet.version}版の作成を始めました。")
         return redirect(request.path)
     versions = list(cycle.packets.defer("pdf").select_related("requested_by"))
