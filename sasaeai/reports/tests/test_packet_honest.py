@@ -60,6 +60,7 @@ def test_it_opens_with_the_summary_and_marks_every_unfinished_report(tmp_path):
 
 def test_it_prints_the_legend_of_the_rating_scale(tmp_path):
     cycle = Cycle.objects.get(plan__municipality__code="402036", plan__slug="jiki")
+    assert cycle.rating_scale is not None
     text = kurume_packet(tmp_path)
     assert "評価の尺度" in text
     for level in cycle.rating_scale.levels.all():
@@ -71,7 +72,7 @@ def test_the_secretariat_may_leave_unfinished_reports_out_and_the_cover_says_so(
     assert "事務局の判断によりこの資料に載せていません" in text
     assert "未提出：" not in text
     event = AuditEvent.objects.get(action="reports.packet.request")
-    assert event.after["include_unfinished"] is False
+    assert event.after is not None and event.after["include_unfinished"] is False
 
 
 def test_it_prints_the_whole_report_of_each_organization_with_its_state(tmp_path):
