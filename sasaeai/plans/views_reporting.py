@@ -35,8 +35,10 @@ def _page_url(plan: Plan, query: str = "") -> str:
     """The page again, with the filters it was saved from (only those, and only as numbers)."""
     url = reverse("plans:reporting", args=[plan.municipality.code, plan.slug])
     kept = QueryDict(mutable=True)
-    for key, value in QueryDict(query[:500]).items():
-        if key in FILTERS and ascii_int(value) is not None:
+    given = QueryDict(query[:500])
+    for key in FILTERS:
+        value = given.get(key, "")
+        if ascii_int(value) is not None:
             kept[key] = value
     return f"{url}?{kept.urlencode()}" if kept else url
 
