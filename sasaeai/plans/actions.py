@@ -114,6 +114,8 @@ def create_organization(
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": "組織の名称を入力してください。"})
+    if any(ord(c) < 32 for c in name):
+        raise ValidationError({"name": "組織の名称に制御文字は使えません。"})
     if len(name) > 100:
         raise ValidationError({"name": "組織の名称は100文字以内で入力してください。"})
     if kind not in NEW_ORGANIZATION_KINDS:

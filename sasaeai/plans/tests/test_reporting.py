@@ -201,6 +201,8 @@ def test_it_creates_a_department_under_the_city_from_the_page():
     assert made in reporting.reporting_organizations(plan.municipality, plan)
     with pytest.raises(ValidationError, match="「社会福祉課」は既に登録されています。"):
         actions.create_organization(by=sato, plan=plan, name="社会福祉課")
+    with pytest.raises(ValidationError, match="組織の名称に制御文字は使えません。"):
+        actions.create_organization(by=sato, plan=plan, name="福祉\x00課")
     with pytest.raises(ValidationError, match="種別は担当課・社会福祉協議会・地区社協から選んでください。"):
         actions.create_organization(by=sato, plan=plan, name="推進委員会", kind="committee")
 
