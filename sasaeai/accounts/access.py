@@ -183,6 +183,10 @@ class Standing:
     def can_create_cycle(self, plan: Any = None) -> bool:
         return self.secretariat
 
+    def can_assign_reporting(self, plan: Any = None) -> bool:
+        """Choose what a plan reports on and which organisations report on each unit."""
+        return self.secretariat
+
     def can_choose_scale(self, plan: Any = None) -> bool:
         return self.secretariat
 

@@ -28,6 +28,7 @@ from sasaeai.plans.models import (
     Placement,
     Plan,
     PlanElement,
+    ReportingAssignment,
 )
 from sasaeai.progress import actions
 from sasaeai.progress.models import Cycle, Entry, EntryVersion, PlanRatingScale
@@ -169,7 +170,28 @@ class Loader:
             self.add_challenge(state, challenge_spec, order)
         for order, indicator_spec in enumerate(spec.get("indicators", [])):
             self.add_indicator(state, indicator_spec, order)
+        if spec.get("reporting"):
+            self.add_reporting(plan, spec["reporting"])
         return plan
+
+    def add_reporting(self, plan: Plan, spec: dict[str, Any]) -> None:
+        """The plan's reporting unit and, where the seed names nobody responsible, sample
+        assignments (marked as such on the reporting page)."""
+        plan.reporting_level = spec.get("level", "")
+        plan.save(update_fields=["reporting_level"])
+        units = list(plan.elements.filter(level_label=plan.reporting_level))
+        if plan.reporting_level and not units:
+            raise SeedError(f"計画「{plan.title}」に階層「{plan.reporting_level}」の項目がありません。")
+        for element in units:
+            keys = list(spec.get("sample", []))
+            for word, extra in spec.get("sample_by_title", {}).items():
+                if word in element.title:
+                    keys.extend(extra)
+            ReportingAssignment.objects.bulk_create(
+                ReportingAssignment(plan=plan, element=element, organization=self.orgs[key],
+                                    is_sample=True)
+                for key in dict.fromkeys(keys)
+            )
 
     def add_statements(
         self, state: PlanState, specs: list[dict[str, Any]], *,

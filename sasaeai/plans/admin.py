@@ -10,6 +10,7 @@ from sasaeai.plans.models import (
     Placement,
     Plan,
     PlanElement,
+    ReportingAssignment,
 )
 
 
@@ -53,6 +54,14 @@ class InitiativeAdmin(AuditedAdmin):
     autocomplete_fields = ["element"]
     filter_horizontal = ["responsible"]
     inlines = [PlacementInline]
+
+
+@admin.register(ReportingAssignment)
+class ReportingAssignmentAdmin(AuditedAdmin):
+    list_display = ["element", "organization", "plan", "is_sample"]
+    list_filter = ["plan__municipality", "plan", "is_sample"]
+    list_select_related = ["plan", "element", "organization"]
+    autocomplete_fields = ["element"]
 
 
 @admin.register(ActorStatement)

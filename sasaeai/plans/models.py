@@ -84,6 +84,10 @@ class Plan(Projected, models.Model):
         "状態", max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     source_document = models.CharField("出典資料", max_length=300, blank=True)
+    reporting_level = models.CharField(
+        "報告の単位", max_length=40, blank=True,
+        help_text="空欄は取組。体系の階層名（施策の方向、重点目標、基本目標など）を選ぶとその階層の項目ごとに報告する",
+    )
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 
     objects = PlanQuerySet.as_manager()
@@ -292,6 +296,48 @@ class Initiative(models.Model):
     def clean(self) -> None:
         if self.element_id and self.element.plan_id != self.plan_id:
             raise ValidationError({"element": "掲載先は同じ計画の項目を選んでください。"})
+
+
+class ReportingAssignment(models.Model):
+    """An organisation that reports on one element of the 体系 in each cycle, for plans whose
+    reporting unit is a level of the 体系 (施策の方向, 重点目標 …). A plan that reports on its 取組
+    keeps its assignments in `Initiative.responsible`, which the plan file and the API carry."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name="計画", on_delete=models.CASCADE, related_name="reporting_assignments"
+    )
+    element = models.ForeignKey(
+        PlanElement, verbose_name="報告の単位", on_delete=models.CASCADE,
+        related_name="reporting_assignments",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="報告する組織", on_delete=models.PROTECT,
+        related_name="reporting_assignments",
+    )
+    is_sample = models.BooleanField(
+        "サンプル", default=False,
+        help_text="資料に担当の記載がなく、デモ用に仮に割り当てたもの",
+    )
+
+    class Meta:
+        verbose_name = "報告の割り当て"
+        verbose_name_plural = "報告の割り当て"
+        ordering = ["plan", "element__order", "organization__order", "id"]
+        constraints = [
+            # One organisation reports once per unit: a second row would make a second entry.
+            models.UniqueConstraint(
+                fields=["element", "organization"], name="reporting_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element}：{self.organization}"
+
+    def clean(self) -> None:
+        if self.element.plan_id != self.plan_id:
+            raise ValidationError({"element": "同じ計画の項目を選んでください。"})
+        if self.organization.municipality_id != self.plan.municipality_id:
+            raise ValidationError({"organization": "同じ自治体の組織を選んでください。"})
 
 
 class Placement(models.Model):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
+from sasaeai.plans.reporting import reporting_units
 from sasaeai.progress.models import (
     Cycle,
     Entry,
@@ -77,18 +78,6 @@ def _commit_entry(
     return entry
 
 
-def _subjects(plan: Plan) -> list[tuple[str, Any, list[Any]]]:
-    """What is reported on: every initiative × its responsible organizations; a plan without
-    initiatives reports on its leaf elements, by the plan's owners."""
-    owners = list(plan.owners.all())
-    initiatives = list(plan.initiatives.prefetch_related("responsible").order_by("order", "id"))
-    if initiatives:
-        return [("initiative", i, list(i.responsible.all()) or owners) for i in initiatives]
-    elements = list(plan.elements.order_by("order", "id"))
-    parents = {e.parent_id for e in elements}
-    return [("element", e, owners) for e in elements if e.pk not in parents]
-
-
 def previous_confirmed_cycle(plan: Plan, fiscal_year: int | None) -> Cycle | None:
     done = Cycle.objects.filter(plan=plan, status__in=[S.CONFIRMED, S.PUBLISHED])
     if fiscal_year is not None:
@@ -123,7 +112,7 @@ def create_cycle(
                 earlier[("initiative", done.initiative_id, done.organization_id)] = done
             elif done.element_id:
                 earlier[("element", done.element_id, done.organization_id)] = done
-    for kind_name, subject, organizations in _subjects(plan):
+    for kind_name, subject, organizations in reporting_units(plan):
         for org in organizations:
             old = earlier.get((kind_name, subject.pk, org.pk))
             entry = Entry(cycle=cycle, organization=org, prefilled_from=old,

@@ -48,6 +48,8 @@ ROUTES: dict[str, str] = {
     "public:search": PUBLIC, "public:digest": PUBLIC,
     "plans:plan": PUBLIC, "plans:element": PUBLIC, "plans:initiative": PUBLIC,
     "plans:challenges": PUBLIC,
+    "plans:reporting": LOGIN, "plans:reporting_level": LOGIN, "plans:reporting_assign": LOGIN,
+    "plans:reporting_organization": LOGIN,
     "indicators:table": PUBLIC, "indicators:detail": PUBLIC, "indicators:override": LOGIN,
     "indicators:import": LOGIN, "indicators:import_confirm": LOGIN,
     # The summary's exports share the summary's URL (reports resolves it first).

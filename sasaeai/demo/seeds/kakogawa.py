@@ -300,6 +300,8 @@ MUNICIPALITY = {
             ),
             "status": "published",
             "source_document": "第4期 地域福祉推進計画 ダイジェスト版（令和3年度～令和8年度）",
+            # The ダイジェスト版 reports on its 重点目標 and names nobody responsible: a sample.
+            "reporting": {"level": "重点目標", "sample": ["shakyo", "city"]},
             "summary": (
                 "社会福祉法人 加古川市社会福祉協議会が、地域のみなさんと協働し計画的に加古川市の"
                 "地域福祉を推進するために策定した令和3年度～令和8年度の地域福祉推進計画。3つの"

@@ -53,6 +53,17 @@ MUNICIPALITY = {
             ),
             "status": "published",
             "source_document": "第3次小美玉市地域福祉計画 概要版（令和3年3月）",
+            # The 概要版 lists 施策の方向 without the departments behind them: who reports on
+            # each is a sample (the city and its 社協, and the two departments for the subjects
+            # they hold: 防災・防犯, 協働・ボランティア).
+            "reporting": {
+                "level": "施策の方向",
+                "sample": ["city", "shakyo"],
+                "sample_by_title": {
+                    "防災": ["bousai"], "避難": ["bousai"], "防犯": ["bousai"],
+                    "ボランティア": ["kyodo"], "交流": ["kyodo"], "地域活動": ["kyodo"],
+                },
+            },
             "summary": (
                 "「ぬくもりあふれる福祉が、みんなを笑顔に。」を掲げる、令和3年度から令和7年度"
                 "までの5年間の小美玉市の地域福祉計画。小美玉市総合計画の部門別計画であり、"

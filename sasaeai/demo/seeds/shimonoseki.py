@@ -47,6 +47,8 @@ MUNICIPALITY = {
             "end_fy": None,
             "status": "published",
             "source_document": "下関市地域福祉計画 第6章「計画の推進」",
+            # Chapter 6 reviews the plan by 基本目標 and names no department for each: a sample.
+            "reporting": {"level": "基本目標", "sample": ["city", "shakyo"]},
             "summary": (
                 "下関市の地域福祉計画。市民、地域の活動団体、民生委員・児童委員、福祉員、事業者、"
                 "下関市社会福祉協議会、下関市などあらゆる主体の協働により推進する。進捗は市の関係"

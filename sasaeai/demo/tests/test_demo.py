@@ -8,7 +8,7 @@ from django.core.management import call_command
 from sasaeai.accounts.models import Membership, User
 from sasaeai.indicators.models import Indicator, Observation, Target
 from sasaeai.lib.wareki import YearKind
-from sasaeai.plans.models import ActorStatement, Plan, PlanElement
+from sasaeai.plans.models import ActorStatement, Plan, PlanElement, ReportingAssignment
 from sasaeai.tenancy.models import Area, Municipality
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,13 @@ def test_it_loads_five_municipalities_with_valid_codes():
 def test_it_does_not_duplicate_anything_when_run_twice(capsys):
     call_command("demo")
     counts = (Municipality.objects.count(), Plan.objects.count(), PlanElement.objects.count(),
-              User.objects.count(), Observation.objects.count())
+              User.objects.count(), Observation.objects.count(),
+              ReportingAssignment.objects.count())
     call_command("demo")
     call_command("demo")
     assert counts == (Municipality.objects.count(), Plan.objects.count(),
                       PlanElement.objects.count(), User.objects.count(),
-                      Observation.objects.count())
+                      Observation.objects.count(), ReportingAssignment.objects.count())
     out = capsys.readouterr().out
     assert "登録済みです（変更なし）" in out
     assert "omitama-jimukyoku" in out and "sasaeai-demo-2026" in out

@@ -196,11 +196,14 @@ def test_it_lets_only_committee_members_rate_and_only_the_secretariat_respond(re
 
 
 def test_it_reports_on_leaf_elements_by_the_owners_when_a_plan_has_no_initiatives():
-    """小美玉市's plan has 施策の方向 but no 取組: each direction is reported by the city."""
+    """A plan with neither 取組 nor a chosen reporting unit nor assignments (小美玉市's, before
+    its demo sample): each leaf element, its 施策の方向, is reported by the city."""
     from sasaeai.accounts.models import User
     from sasaeai.plans.models import Plan
 
     plan = Plan.objects.get(municipality__code="082368", slug="dai3ji")
+    plan.reporting_assignments.all().delete()
+    plan.reporting_level = ""
     sato = User.objects.get(username="omitama-jimukyoku")
     cycle = actions.create_cycle(by=sato, plan=plan, fiscal_year=2024)
     entries = cycle.entries.select_related("element", "organization")
