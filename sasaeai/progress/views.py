@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -310,6 +311,20 @@ def entry_detail(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: 
     return render_entry(request, entry, cycle, standing)
 
 
+def shown(name: str, value: Any, typed: str | None = None) -> str:
+    """A field's value as people read it: the choice's Japanese label (継続, not continue) and a
+    number as written (33, not 33.0000; the typed text itself when there is one)."""
+    if value in (None, ""):
+        return ""
+    if name == "direction":
+        return str(dict(Entry.Direction.choices).get(value, value))
+    if name == "results_value":
+        if typed and typed.strip():
+            return typed.strip()
+        return f"{Decimal(value).normalize():f}"
+    return str(value)
+
+
 def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Standing,
                       mine: dict[str, Any], current: Entry) -> HttpResponse:
     """The second save of a concurrent edit: both versions side by side, nothing lost."""
@@ -317,12 +332,14 @@ def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing
     rows = []
     for name in ("results", "results_value", "results_unit", "progress", "issues", "direction",
                  "direction_text", "self_rating"):
-        theirs = current.content().get(name, "")
+        theirs = getattr(current, name)
         if name == "self_rating":
             theirs = current.self_rating_verbatim or current.self_rating
-        ours = "" if mine.get(name) is None else str(mine.get(name))
+        theirs_text = shown(name, theirs)
+        ours_text = shown(name, mine.get(name), request.POST.get(name))
         rows.append({"label": EntryForm.base_fields[name].label, "name": name,
-                     "theirs": theirs, "ours": ours, "differs": theirs != ours})
+                     "theirs": theirs_text, "ours": ours_text,
+                     "differs": theirs_text != shown(name, mine.get(name))})
     merged = EntryForm(initial={**mine, "version": current.version})
     return render(request, "progress/entry_conflict.html", {
         **base_context(request, cycle, standing), "entry": current, "subject": current.subject,
@@ -341,11 +358,9 @@ def entry_save(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: in
         return render_entry(request, entry, cycle, standing, form=form, status=400)
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
-        saved = actions.save_entry(by=request.user, entry=entry, data=data,
-                                   expected_version=form.cleaned_data["version"])
-        if "submit" in request.POST:
-            saved.cycle = cycle
-            actions.submit_entry(by=request.user, entry=saved, expected_version=saved.version)
+        action = actions.save_and_submit_entry if "submit" in request.POST else actions.save_entry
+        action(by=request.user, entry=entry, data=data,
+               expected_version=form.cleaned_data["version"])
     except actions.EntryConflict as conflict:
         assert isinstance(conflict.current, Entry)  # noqa: S101
         return conflict_response(request, entry, cycle, standing, data, conflict.current)
