@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
+from sasaeai.progress.cycle_rules import check_cycle
 from sasaeai.progress.models import (
     Cycle,
     Entry,
@@ -109,11 +111,12 @@ def _subjects(plan: Plan) -> list[tuple[str, Any, list[Any]]]:
     return [("element", e, owners) for e in elements if e.pk not in parents]
 
 
-def previous_confirmed_cycle(plan: Plan, fiscal_year: int | None) -> Cycle | None:
+def previous_confirmed_cycle(plan: Plan) -> Cycle | None:
+    """The cycle a new one is prefilled from: the plan's latest 確定 or 公開 cycle, with or
+    without a 年度 (a printed 確定版 such as しもつけ's often has none); the create form names it."""
     done = Cycle.objects.filter(plan=plan, status__in=[S.CONFIRMED, S.PUBLISHED])
-    if fiscal_year is not None:
-        done = done.filter(fiscal_year__lt=fiscal_year)
-    return done.order_by("-fiscal_year", "-id").first()
+    return done.order_by(F("confirmed_at").desc(nulls_last=True),
+                         F("fiscal_year").desc(nulls_last=True), "-id").first()
 
 
 @transaction.atomic
@@ -128,14 +131,16 @@ def create_cycle(
     if fiscal_year is not None and Cycle.objects.filter(
         plan=plan, fiscal_year=fiscal_year, kind=kind
     ).exists():
-        raise ValidationError("この年度・種類の評価サイクルは既にあります。")
+        raise ValidationError({"fiscal_year": "この年度・種類の評価サイクルは既にあります。"})
+    check_cycle(plan=plan, fiscal_year=fiscal_year, entries_due=entries_due,
+                committee_meeting=committee_meeting, creating=True)
     choice = PlanRatingScale.objects.select_related("scale").filter(plan=plan).first()
     cycle = Cycle.objects.create(
         plan=plan, fiscal_year=fiscal_year, kind=kind, entries_due=entries_due,
         committee_meeting=committee_meeting, title=title,
         rating_scale=choice.scale if choice is not None else None,
     )
-    previous = previous_confirmed_cycle(plan, fiscal_year)
+    previous = previous_confirmed_cycle(plan)
     earlier: dict[tuple[str, int, int], Entry] = {}
     if previous is not None:
         for done in previous.entries.all():
@@ -517,7 +522,7 @@ def apply_workbook(
 @transaction.atomic
 def choose_rating_scale(*, by: Any, plan: Plan, preset: str = "", scale_id: int | None = None
                         ) -> PlanRatingScale:
-    """The scale the plan's next cycles are rated on. Cycles already opened keep theirs."""
+    """The scale the plan's cycles are rated on: the next ones, and those not rated yet."""
     if not Standing.of(by, plan).can_choose_scale(plan):
         raise _deny("評価の尺度を選べるのは事務局です。")
     if preset:
@@ -537,6 +542,21 @@ def choose_rating_scale(*, by: Any, plan: Plan, preset: str = "", scale_id: int 
     else:
         choice.scale = scale
         choice.save(update_fields=["scale"])
+    # Cycles not yet rated take the new scale too: a scale chosen right after creating a
+    # cycle would otherwise never apply to it.
+    applied = []
+    for cycle in Cycle.objects.select_for_update().filter(plan=plan).exclude(
+            status__in=[S.CONFIRMED, S.PUBLISHED]).exclude(rating_scale=scale):
+        if not has_ratings(cycle):
+            cycle.rating_scale = scale
+            cycle.save(update_fields=["rating_scale"])
+            applied.append(cycle.display_title)
+    note = scale.name + (f"（{'・'.join(applied)}にも適用）" if applied else "")
     record(by=by, action="progress.scale.choose", obj=choice, before=before,
-           after=snapshot(choice), municipality_code=_code(plan), note=scale.name)
+           after=snapshot(choice), municipality_code=_code(plan), note=note)
     return choice
+
+
+def has_ratings(cycle: Cycle) -> bool:
+    """Whether any report of the cycle has been rated (its scale is then fixed)."""
+    return cycle.entries.exclude(self_rating="", committee_rating="").exists()

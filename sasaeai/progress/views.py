@@ -40,6 +40,7 @@ from sasaeai.progress.forms import (
 )
 from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
 from sasaeai.progress.summaries import summary_context
+from sasaeai.progress.views_cycles import prefill_context
 
 S = Cycle.Status
 
@@ -79,6 +80,7 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
         "standing": standing,
         "form": CycleForm() if standing.can_create_cycle(plan) else None,
+        **(prefill_context(plan) if standing.can_create_cycle(plan) else {}),
         **scale_context(plan, standing),
     })
 
@@ -111,31 +113,10 @@ def scale_choose(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             messages.error(request, error_text(exc))
         else:
             messages.success(request, f"評価の尺度を「{choice.scale.name}」にしました。"
-                                      "次に作成する評価サイクルから使われます。")
+                                      "これから作成する評価サイクルと、まだ評価が入力されていない評価サイクルで使われます。")
     else:
         messages.error(request, "評価の尺度を選んでください。")
     return redirect("progress:cycles", code, slug)
-
-
-@require_POST
-@login_required
-def cycle_create(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan, standing = get_plan_and_standing(request.user, code, slug)
-    forbid_unless(standing.can_create_cycle(plan), "評価サイクルを作成できるのは事務局です。")
-    form = CycleForm(request.POST)
-    if form.is_valid():
-        try:
-            cycle = actions.create_cycle(by=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, f"{cycle.display_title}を作成しました。")
-            return redirect(cycle.get_absolute_url())
-    cycles = list(plan.cycles.all())
-    return render(request, "progress/cycle_list.html", {
-        "plan": plan, "municipality": plan.municipality, "cycles": cycles,
-        "standing": standing, "form": form,
-    }, status=400)
 
 
 @dataclass
@@ -204,6 +185,8 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
         "forward": actions.FORWARD.get(cycle.status),
         "backward": actions.BACKWARD.get(cycle.status),
         "can_manage": standing.can_manage_cycle(cycle),
+        "can_edit_cycle": standing.can_edit_cycle(cycle),
+        "can_delete_cycle": standing.can_delete_cycle(cycle),
         "can_view_packets": standing.can_view_packets(cycle),
         "all_workbooks": standing.can_exchange_all_workbooks(cycle),
         "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization")),

@@ -73,12 +73,15 @@ def test_it_changes_no_entry_after_its_submission_however_saves_race_the_submit(
     changed: list[str] = []
     for trial in range(TRIALS):
         written = f"見守り訪問を実施しました（{trial}回目）。"
-        draft = actions.save_entry(by=tanaka, entry=fresh(review, entry.pk),
-                                   data={"progress": written}, expected_version=fresh(
-                                       review, entry.pk).version)
+        before = fresh(review, entry.pk)
+        actions.save_entry(by=tanaka, entry=before, data={"progress": written},
+                           expected_version=before.version)
         draft = fresh(review, entry.pk)
+        def submit(d: Entry = draft) -> object:
+            return actions.submit_entry(by=tanaka, entry=d, expected_version=d.version)
+
         raised = race(
-            lambda d=draft: actions.submit_entry(by=tanaka, entry=d, expected_version=d.version),
+            submit,
             [save_by(review, draft, draft.version + 1, f"提出後の書換え{trial}-{n}")
              for n in range(SAVES)],
         )
