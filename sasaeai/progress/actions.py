@@ -440,6 +440,9 @@ def write_opinion(*, by: Any, cycle: Cycle, text: str, entry: Entry | None = Non
         raise ValidationError({"text": "意見を入力してください。"})
     if entry is not None and entry.cycle_id != cycle.pk:
         raise ValidationError("別の評価サイクルの報告には意見を付けられません。")
+    # Decided again on the locked cycle: it may have moved on (確定) while the opinion was typed.
+    if not Standing.of(by, cycle.plan).can_write_opinion(_locked_cycle(cycle.pk)):
+        raise _deny("意見を書けるのは、委員会審議中の委員です。")
     opinion = Opinion.objects.create(cycle=cycle, entry=entry, author=by, author_label=str(by),
                                      text=text.strip())
     record(by=by, action="progress.opinion.write", obj=opinion, after=snapshot(opinion),
@@ -456,6 +459,8 @@ def respond_opinion(
         raise _deny("意見への回答は、委員会審議中に事務局が行います。")
     if not response.strip():
         raise ValidationError({"response": "回答を入力してください。"})
+    if not Standing.of(by, cycle.plan).can_respond_opinion(_locked_cycle(cycle.pk)):
+        raise _deny("意見への回答は、委員会審議中に事務局が行います。")
     current = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if current.version != expected_version:
         raise EntryConflict(current)
