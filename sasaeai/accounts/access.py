@@ -194,6 +194,14 @@ class Standing:
         """Move the cycle on or back, confirm and publish it."""
         return self.secretariat
 
+    def can_edit_cycle(self, cycle: Any) -> bool:
+        """Change a cycle's title, 年度, dates and scale, while it is 準備中 or 入力中."""
+        return self.secretariat and cycle.is_adjustable
+
+    def can_delete_cycle(self, cycle: Any) -> bool:
+        """Delete a cycle set up by mistake (the action also refuses once a report is in)."""
+        return self.secretariat and cycle.is_adjustable
+
     def can_view_summary(self, cycle: Any) -> bool:
         return self.can_view_cycle(cycle) and (cycle.is_compiled or self.reads_everything)
 

@@ -7,18 +7,21 @@ runs in one transaction, locks the row it changes and refuses a stale `expected_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
 from sasaeai.plans.reporting import reporting_units
+from sasaeai.progress.cycle_rules import check_cycle
 from sasaeai.progress.models import (
     Cycle,
     Entry,
@@ -53,9 +56,28 @@ def _code(plan: Plan) -> str:
     return plan.municipality.code
 
 
-def _locked_entry(entry: Entry, expected_version: int | None) -> Entry:
-    current = Entry.objects.select_for_update().select_related("organization").get(pk=entry.pk)
-    current.cycle = entry.cycle
+# Who may do what to an entry, asked of the standing on the freshly locked rows.
+Allowed = Callable[[Standing, Entry, Cycle], bool]
+
+
+def _locked_cycle(pk: int) -> Cycle:
+    return (Cycle.objects.select_for_update(of=("self",))
+            .select_related("plan__municipality", "rating_scale").get(pk=pk))
+
+
+def _locked_entry(
+    entry: Entry, expected_version: int | None, *, by: Any, allowed: Allowed, message: str,
+) -> Entry:
+    """Lock the cycle, then the entry (always in that order: move_cycle does the same), and
+    decide on what the rows hold now, not on what the caller loaded: a submit or a move that
+    committed while we waited for the lock must be seen (otherwise a save sent with the next
+    version number changes a submitted entry)."""
+    cycle = _locked_cycle(entry.cycle_id)
+    current = (Entry.objects.select_for_update(of=("self",)).select_related("organization")
+               .get(pk=entry.pk))
+    current.cycle = cycle
+    if not allowed(Standing.of(by, cycle.plan), current, cycle):
+        raise _deny(message)
     if expected_version is not None and current.version != expected_version:
         raise EntryConflict(current)
     return current
@@ -78,11 +100,12 @@ def _commit_entry(
     return entry
 
 
-def previous_confirmed_cycle(plan: Plan, fiscal_year: int | None) -> Cycle | None:
+def previous_confirmed_cycle(plan: Plan) -> Cycle | None:
+    """The cycle a new one is prefilled from: the plan's latest 確定 or 公開 cycle, with or
+    without a 年度 (a printed 確定版 such as しもつけ's often has none); the create form names it."""
     done = Cycle.objects.filter(plan=plan, status__in=[S.CONFIRMED, S.PUBLISHED])
-    if fiscal_year is not None:
-        done = done.filter(fiscal_year__lt=fiscal_year)
-    return done.order_by("-fiscal_year", "-id").first()
+    return done.order_by(F("confirmed_at").desc(nulls_last=True),
+                         F("fiscal_year").desc(nulls_last=True), "-id").first()
 
 
 @transaction.atomic
@@ -97,14 +120,16 @@ def create_cycle(
     if fiscal_year is not None and Cycle.objects.filter(
         plan=plan, fiscal_year=fiscal_year, kind=kind
     ).exists():
-        raise ValidationError("この年度・種類の評価サイクルは既にあります。")
+        raise ValidationError({"fiscal_year": "この年度・種類の評価サイクルは既にあります。"})
+    check_cycle(plan=plan, fiscal_year=fiscal_year, entries_due=entries_due,
+                committee_meeting=committee_meeting, creating=True)
     choice = PlanRatingScale.objects.select_related("scale").filter(plan=plan).first()
     cycle = Cycle.objects.create(
         plan=plan, fiscal_year=fiscal_year, kind=kind, entries_due=entries_due,
         committee_meeting=committee_meeting, title=title,
         rating_scale=choice.scale if choice is not None else None,
     )
-    previous = previous_confirmed_cycle(plan, fiscal_year)
+    previous = previous_confirmed_cycle(plan)
     earlier: dict[tuple[str, int, int], Entry] = {}
     if previous is not None:
         for done in previous.entries.all():
@@ -164,13 +189,40 @@ def _apply_fields(cycle: Cycle, entry: Entry, data: dict[str, Any]) -> None:
         _apply_rating(cycle, data["self_rating"], "self_rating", entry)
 
 
-@transaction.atomic
-def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version: int) -> Entry:
-    cycle = entry.cycle
-    standing = Standing.of(by, cycle.plan)
-    if not standing.can_edit_entry(entry, cycle):
-        raise _deny("この報告は編集できません。")
-    current = _locked_entry(entry, expected_version)
+def _may_edit(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_edit_entry(entry, cycle)
+
+
+def _may_submit(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_submit_entry(entry, cycle)
+
+
+def _may_return(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_return_entry(entry, cycle)
+
+
+def _may_accept(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_accept_entry(entry, cycle)
+
+
+def _may_rate(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_rate_entry(cycle)
+
+
+def _may_correct(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_correct_entry(cycle)
+
+
+def _may_restore(standing: Standing, entry: Entry, cycle: Cycle) -> bool:
+    return standing.can_restore_entry(cycle)
+
+
+EDIT_DENIED = "この報告は編集できません。"
+SUBMIT_DENIED = "この報告は提出できません。"
+EMPTY_SUBMISSION = "進捗状況または実績を入力してから提出してください。"
+
+
+def _save_locked(cycle: Cycle, current: Entry, data: dict[str, Any], *, by: Any) -> Entry:
     before = snapshot(current)
     _apply_fields(cycle, current, data)
     if current.status in {E.NOT_STARTED}:
@@ -179,14 +231,9 @@ def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version:
                          fields=[*ENTRY_FIELDS, "status"], before=before)
 
 
-@transaction.atomic
-def submit_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
-    cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_submit_entry(entry, cycle):
-        raise _deny("この報告は提出できません。")
-    current = _locked_entry(entry, expected_version)
+def _submit_locked(current: Entry, *, by: Any) -> Entry:
     if not (current.progress.strip() or current.results.strip()):
-        raise ValidationError("進捗状況または実績を入力してから提出してください。")
+        raise ValidationError(EMPTY_SUBMISSION)
     before = snapshot(current)
     current.status = E.SUBMITTED
     current.return_comment = ""
@@ -195,13 +242,48 @@ def submit_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
 
 
 @transaction.atomic
+def save_entry(*, by: Any, entry: Entry, data: dict[str, Any], expected_version: int) -> Entry:
+    if not Standing.of(by, entry.cycle.plan).can_edit_entry(entry, entry.cycle):
+        raise _deny(EDIT_DENIED)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_edit,
+                            message=EDIT_DENIED)
+    return _save_locked(current.cycle, current, data, by=by)
+
+
+@transaction.atomic
+def save_and_submit_entry(
+    *, by: Any, entry: Entry, data: dict[str, Any], expected_version: int
+) -> Entry:
+    """保存して提出: both or neither. A submission without 進捗状況 or 実績 is refused before
+    anything is saved (an empty version would otherwise stay behind the refusal)."""
+    if not Standing.of(by, entry.cycle.plan).can_submit_entry(entry, entry.cycle):
+        raise _deny(SUBMIT_DENIED)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_submit,
+                            message=SUBMIT_DENIED)
+    if not any(str(data.get(name) or "").strip() for name in ("progress", "results")):
+        raise ValidationError(EMPTY_SUBMISSION)
+    saved = _save_locked(current.cycle, current, data, by=by)
+    return _submit_locked(saved, by=by)
+
+
+@transaction.atomic
+def submit_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
+    if not Standing.of(by, entry.cycle.plan).can_submit_entry(entry, entry.cycle):
+        raise _deny(SUBMIT_DENIED)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_submit,
+                            message=SUBMIT_DENIED)
+    return _submit_locked(current, by=by)
+
+
+@transaction.atomic
 def return_entry(*, by: Any, entry: Entry, comment: str, expected_version: int) -> Entry:
-    cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_return_entry(entry, cycle):
-        raise _deny("この報告は差し戻せません。")
+    message = "この報告は差し戻せません。"
+    if not Standing.of(by, entry.cycle.plan).can_return_entry(entry, entry.cycle):
+        raise _deny(message)
     if not comment.strip():
         raise ValidationError({"comment": "差戻しの理由を入力してください。"})
-    current = _locked_entry(entry, expected_version)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_return,
+                            message=message)
     before = snapshot(current)
     current.status = E.RETURNED
     current.return_comment = comment.strip()
@@ -211,10 +293,11 @@ def return_entry(*, by: Any, entry: Entry, comment: str, expected_version: int) 
 
 @transaction.atomic
 def accept_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
-    cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_accept_entry(entry, cycle):
-        raise _deny("この報告は確認済にできません。")
-    current = _locked_entry(entry, expected_version)
+    message = "この報告は確認済にできません。"
+    if not Standing.of(by, entry.cycle.plan).can_accept_entry(entry, entry.cycle):
+        raise _deny(message)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_accept,
+                            message=message)
     before = snapshot(current)
     current.status = E.ACCEPTED
     return _commit_entry(current, by=by, action=EntryVersion.Action.ACCEPT,
@@ -225,12 +308,13 @@ def accept_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
 def rate_entry(
     *, by: Any, entry: Entry, rating: str, reason: str, expected_version: int
 ) -> Entry:
-    cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_rate_entry(cycle):
-        raise _deny("委員会評価を入力できるのは、委員会審議中の委員です。")
-    current = _locked_entry(entry, expected_version)
+    message = "委員会評価を入力できるのは、委員会審議中の委員です。"
+    if not Standing.of(by, entry.cycle.plan).can_rate_entry(entry.cycle):
+        raise _deny(message)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_rate,
+                            message=message)
     before = snapshot(current)
-    _apply_rating(cycle, rating, "committee_rating", current)
+    _apply_rating(current.cycle, rating, "committee_rating", current)
     current.committee_reason = reason.strip()
     return _commit_entry(
         current, by=by, action=EntryVersion.Action.RATE,
@@ -244,24 +328,26 @@ def correct_entry(
     *, by: Any, entry: Entry, data: dict[str, Any], reason: str, expected_version: int
 ) -> Entry:
     """After 確定 a change is a correction: a new version with its reason, never silent."""
-    cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_correct_entry(cycle):
-        raise _deny("確定後の訂正は事務局だけが行えます。")
+    message = "確定後の訂正は事務局だけが行えます。"
+    if not Standing.of(by, entry.cycle.plan).can_correct_entry(entry.cycle):
+        raise _deny(message)
     if not reason.strip():
         raise ValidationError({"reason": "訂正の理由を入力してください。"})
-    current = _locked_entry(entry, expected_version)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_correct,
+                            message=message)
     before = snapshot(current)
-    _apply_fields(cycle, current, data)
+    _apply_fields(current.cycle, current, data)
     return _commit_entry(current, by=by, action=EntryVersion.Action.CORRECT, reason=reason,
                          fields=ENTRY_FIELDS, before=before)
 
 
 @transaction.atomic
 def restore_version(*, by: Any, entry: Entry, number: int, expected_version: int) -> Entry:
-    cycle = entry.cycle
-    if not Standing.of(by, cycle.plan).can_restore_entry(cycle):
-        raise _deny("版の復元は、確定前の評価サイクルで事務局だけが行えます。")
-    current = _locked_entry(entry, expected_version)
+    message = "版の復元は、確定前の評価サイクルで事務局だけが行えます。"
+    if not Standing.of(by, entry.cycle.plan).can_restore_entry(entry.cycle):
+        raise _deny(message)
+    current = _locked_entry(entry, expected_version, by=by, allowed=_may_restore,
+                            message=message)
     version = EntryVersion.objects.get(entry=current, number=number)
     before = snapshot(current)
     for name, value in version.content.items():
@@ -343,6 +429,9 @@ def write_opinion(*, by: Any, cycle: Cycle, text: str, entry: Entry | None = Non
         raise ValidationError({"text": "意見を入力してください。"})
     if entry is not None and entry.cycle_id != cycle.pk:
         raise ValidationError("別の評価サイクルの報告には意見を付けられません。")
+    # Decided again on the locked cycle: it may have moved on (確定) while the opinion was typed.
+    if not Standing.of(by, cycle.plan).can_write_opinion(_locked_cycle(cycle.pk)):
+        raise _deny("意見を書けるのは、委員会審議中の委員です。")
     opinion = Opinion.objects.create(cycle=cycle, entry=entry, author=by, author_label=str(by),
                                      text=text.strip())
     record(by=by, action="progress.opinion.write", obj=opinion, after=snapshot(opinion),
@@ -359,6 +448,8 @@ def respond_opinion(
         raise _deny("意見への回答は、委員会審議中に事務局が行います。")
     if not response.strip():
         raise ValidationError({"response": "回答を入力してください。"})
+    if not Standing.of(by, cycle.plan).can_respond_opinion(_locked_cycle(cycle.pk)):
+        raise _deny("意見への回答は、委員会審議中に事務局が行います。")
     current = Opinion.objects.select_for_update().get(pk=opinion.pk)
     if current.version != expected_version:
         raise EntryConflict(current)
@@ -403,11 +494,13 @@ def apply_workbook(
         if entry.cycle_id != cycle.pk or entry.organization_id != organization.pk:
             raise ValidationError(f"{row.line}行目は{organization.name}の報告ではありません。")
         entry.cycle = cycle
+        denied = f"{row.line}行目の報告は編集できません。"
         if not standing.can_edit_entry(entry, cycle):
-            raise _deny(f"{row.line}行目の報告は編集できません。")
-        current = _locked_entry(entry, row.expected_version)
+            raise _deny(denied)
+        current = _locked_entry(entry, row.expected_version, by=by, allowed=_may_edit,
+                                message=denied)
         before = snapshot(current)
-        _apply_fields(cycle, current, row.data)
+        _apply_fields(current.cycle, current, row.data)
         if current.status in {E.NOT_STARTED}:
             current.status = E.DRAFT
         saved.append(_commit_entry(current, by=by, action=EntryVersion.Action.IMPORT,
@@ -423,7 +516,7 @@ def apply_workbook(
 @transaction.atomic
 def choose_rating_scale(*, by: Any, plan: Plan, preset: str = "", scale_id: int | None = None
                         ) -> PlanRatingScale:
-    """The scale the plan's next cycles are rated on. Cycles already opened keep theirs."""
+    """The scale the plan's cycles are rated on: the next ones, and those not rated yet."""
     if not Standing.of(by, plan).can_choose_scale(plan):
         raise _deny("評価の尺度を選べるのは事務局です。")
     if preset:
@@ -443,6 +536,21 @@ def choose_rating_scale(*, by: Any, plan: Plan, preset: str = "", scale_id: int 
     else:
         choice.scale = scale
         choice.save(update_fields=["scale"])
+    # Cycles not yet rated take the new scale too: a scale chosen right after creating a
+    # cycle would otherwise never apply to it.
+    applied = []
+    for cycle in Cycle.objects.select_for_update().filter(plan=plan).exclude(
+            status__in=[S.CONFIRMED, S.PUBLISHED]).exclude(rating_scale=scale):
+        if not has_ratings(cycle):
+            cycle.rating_scale = scale
+            cycle.save(update_fields=["rating_scale"])
+            applied.append(cycle.display_title)
+    note = scale.name + (f"（{'・'.join(applied)}にも適用）" if applied else "")
     record(by=by, action="progress.scale.choose", obj=choice, before=before,
-           after=snapshot(choice), municipality_code=_code(plan), note=scale.name)
+           after=snapshot(choice), municipality_code=_code(plan), note=note)
     return choice
+
+
+def has_ratings(cycle: Cycle) -> bool:
+    """Whether any report of the cycle has been rated (its scale is then fixed)."""
+    return cycle.entries.exclude(self_rating="", committee_rating="").exists()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from sasaeai.progress.models import Cycle, Entry
+from sasaeai.progress.models import Cycle, Entry, RatingScale
 from sasaeai.progress.scales import PRESETS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
@@ -66,6 +66,28 @@ class CycleForm(forms.Form):
                                   widget=forms.DateInput(attrs={"type": "date"}))
     committee_meeting = forms.DateField(label="委員会の開催日", required=False,
                                         widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CycleEditForm(VersionForm):
+    """The 事務局's changes to a cycle while it is 準備中 or 入力中."""
+
+    title = forms.CharField(label="名称", required=False, max_length=200,
+                            help_text="空欄なら「令和6年度 年次評価」のように年度から付けます。")
+    fiscal_year = forms.IntegerField(label="評価対象年度（西暦）", required=False, min_value=1990,
+                                     max_value=2100, help_text="例：令和6年度なら 2024")
+    entries_due = forms.DateField(label="入力期限", required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    committee_meeting = forms.DateField(label="委員会の開催日", required=False,
+                                        widget=forms.DateInput(attrs={"type": "date"}))
+    rating_scale = forms.ModelChoiceField(
+        label="評価の尺度", required=False, queryset=RatingScale.objects.none(),
+        empty_label="変えない", help_text="自己評価・委員会評価が1件でも入力されると変えられません。")
+
+    def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["rating_scale"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (declared above)
+        field.queryset = municipality.rating_scales.all()
 
 
 class MoveForm(VersionForm):

@@ -184,6 +184,11 @@ class Cycle(models.Model):
         return self.status == self.Status.COLLECTING
 
     @property
+    def is_adjustable(self) -> bool:
+        """準備中 or 入力中: the 事務局 may still change its title, year and dates."""
+        return self.status in {self.Status.PREPARING, self.Status.COLLECTING}
+
+    @property
     def is_gathering(self) -> bool:
         """入力中 or 取りまとめ: the 事務局 still returns and accepts reports."""
         return self.status in {self.Status.COLLECTING, self.Status.COMPILING}

@@ -1,14 +1,16 @@
 from django.urls import path
 
-from sasaeai.progress import views, views_workbook
+from sasaeai.progress import views, views_cycles, views_workbook
 
 app_name = "progress"
 urlpatterns = [
     path("", views.cycle_list, name="cycles"),
-    path("new/", views.cycle_create, name="cycle_create"),
+    path("new/", views_cycles.cycle_create, name="cycle_create"),
     path("scale/", views.scale_choose, name="scale_choose"),
     path("<int:pk>/", views.cycle_detail, name="cycle"),
     path("<int:pk>/move/", views.cycle_move, name="cycle_move"),
+    path("<int:pk>/edit/", views_cycles.cycle_edit, name="cycle_edit"),
+    path("<int:pk>/delete/", views_cycles.cycle_delete, name="cycle_delete"),
     path("<int:pk>/summary/", views.summary, name="summary"),
     path("<int:pk>/opinions/", views.opinion_create, name="opinion_create"),
     path("<int:pk>/opinions/<int:opinion_pk>/response/", views.opinion_respond,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -39,6 +40,7 @@ from sasaeai.progress.forms import (
 )
 from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
 from sasaeai.progress.summaries import summary_context
+from sasaeai.progress.views_cycles import prefill_context
 
 S = Cycle.Status
 
@@ -78,6 +80,7 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
         "standing": standing,
         "form": CycleForm() if standing.can_create_cycle(plan) else None,
+        **(prefill_context(plan) if standing.can_create_cycle(plan) else {}),
         **scale_context(plan, standing),
     })
 
@@ -110,31 +113,10 @@ def scale_choose(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             messages.error(request, error_text(exc))
         else:
             messages.success(request, f"評価の尺度を「{choice.scale.name}」にしました。"
-                                      "次に作成する評価サイクルから使われます。")
+                                      "これから作成する評価サイクルと、まだ評価が入力されていない評価サイクルで使われます。")
     else:
         messages.error(request, "評価の尺度を選んでください。")
     return redirect("progress:cycles", code, slug)
-
-
-@require_POST
-@login_required
-def cycle_create(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan, standing = get_plan_and_standing(request.user, code, slug)
-    forbid_unless(standing.can_create_cycle(plan), "評価サイクルを作成できるのは事務局です。")
-    form = CycleForm(request.POST)
-    if form.is_valid():
-        try:
-            cycle = actions.create_cycle(by=request.user, plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, error_text(exc))
-        else:
-            messages.success(request, f"{cycle.display_title}を作成しました。")
-            return redirect(cycle.get_absolute_url())
-    cycles = list(plan.cycles.all())
-    return render(request, "progress/cycle_list.html", {
-        "plan": plan, "municipality": plan.municipality, "cycles": cycles,
-        "standing": standing, "form": form,
-    }, status=400)
 
 
 @dataclass
@@ -203,6 +185,8 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
         "forward": actions.FORWARD.get(cycle.status),
         "backward": actions.BACKWARD.get(cycle.status),
         "can_manage": standing.can_manage_cycle(cycle),
+        "can_edit_cycle": standing.can_edit_cycle(cycle),
+        "can_delete_cycle": standing.can_delete_cycle(cycle),
         "can_view_packets": standing.can_view_packets(cycle),
         "all_workbooks": standing.can_exchange_all_workbooks(cycle),
         "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization")),
@@ -310,6 +294,20 @@ def entry_detail(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: 
     return render_entry(request, entry, cycle, standing)
 
 
+def shown(name: str, value: Any, typed: str | None = None) -> str:
+    """A field's value as people read it: the choice's Japanese label (継続, not continue) and a
+    number as written (33, not 33.0000; the typed text itself when there is one)."""
+    if value in (None, ""):
+        return ""
+    if name == "direction":
+        return str(dict(Entry.Direction.choices).get(value, value))
+    if name == "results_value":
+        if typed and typed.strip():
+            return typed.strip()
+        return f"{Decimal(value).normalize():f}"
+    return str(value)
+
+
 def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Standing,
                       mine: dict[str, Any], current: Entry) -> HttpResponse:
     """The second save of a concurrent edit: both versions side by side, nothing lost."""
@@ -317,12 +315,14 @@ def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing
     rows = []
     for name in ("results", "results_value", "results_unit", "progress", "issues", "direction",
                  "direction_text", "self_rating"):
-        theirs = current.content().get(name, "")
+        theirs = getattr(current, name)
         if name == "self_rating":
             theirs = current.self_rating_verbatim or current.self_rating
-        ours = "" if mine.get(name) is None else str(mine.get(name))
+        theirs_text = shown(name, theirs)
+        ours_text = shown(name, mine.get(name), request.POST.get(name))
         rows.append({"label": EntryForm.base_fields[name].label, "name": name,
-                     "theirs": theirs, "ours": ours, "differs": theirs != ours})
+                     "theirs": theirs_text, "ours": ours_text,
+                     "differs": theirs_text != shown(name, mine.get(name))})
     merged = EntryForm(initial={**mine, "version": current.version})
     return render(request, "progress/entry_conflict.html", {
         **base_context(request, cycle, standing), "entry": current, "subject": current.subject,
@@ -341,11 +341,9 @@ def entry_save(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: in
         return render_entry(request, entry, cycle, standing, form=form, status=400)
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
-        saved = actions.save_entry(by=request.user, entry=entry, data=data,
-                                   expected_version=form.cleaned_data["version"])
-        if "submit" in request.POST:
-            saved.cycle = cycle
-            actions.submit_entry(by=request.user, entry=saved, expected_version=saved.version)
+        action = actions.save_and_submit_entry if "submit" in request.POST else actions.save_entry
+        action(by=request.user, entry=entry, data=data,
+               expected_version=form.cleaned_data["version"])
     except actions.EntryConflict as conflict:
         assert isinstance(conflict.current, Entry)  # noqa: S101
         return conflict_response(request, entry, cycle, standing, data, conflict.current)

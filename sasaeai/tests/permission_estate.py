@@ -289,7 +289,7 @@ def build_estate(world: World) -> Estate:
 
     def plan_target(p: Plan) -> Target:
         return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug}, plan=p,
-                      data={"fiscal_year": 2030, "kind": "annual", "scale": "preset:abc"})
+                      data={"fiscal_year": 2026, "kind": "annual", "scale": "preset:abc"})
 
     def sub(p: Plan, pk: int) -> Target:
         return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug, "pk": pk},

@@ -105,6 +105,12 @@ def manages_cycle(who: Who, t: Target) -> bool:
     return sees_cycle(who, t) and who.sec(t.muni)
 
 
+def sets_up_cycle(who: Who, t: Target) -> bool:
+    """Editing or deleting a cycle's setup: the 事務局, while it is 準備中 or 入力中."""
+    assert t.cycle is not None
+    return manages_cycle(who, t) and t.cycle.status in {S.PREPARING, S.COLLECTING}
+
+
 def writes_opinion(who: Who, t: Target) -> bool:
     assert t.cycle is not None
     return sees_cycle(who, t) and who.committee(t.muni) and t.cycle.status == S.REVIEWING
@@ -245,6 +251,8 @@ SPECS: dict[str, Spec] = {
     "progress:summary": read("cycles", sees_summary),
     SUMMARY_ROUTE: read("cycles", sees_summary, "?export=csv"),
     "progress:cycle_move": write("cycles", manages_cycle),
+    "progress:cycle_edit": Spec("cycles", {GET: sets_up_cycle, POST: sets_up_cycle}),
+    "progress:cycle_delete": Spec("cycles", {GET: sets_up_cycle, POST: sets_up_cycle}),
     "progress:opinion_create": write("cycles", writes_opinion),
     "progress:opinion_respond": write("opinions", responds),
     "packets": Spec("cycles", {GET: reads_packets, POST: makes_packets}),

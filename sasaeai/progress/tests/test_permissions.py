@@ -92,6 +92,8 @@ def urls(review: Review, entry: Entry) -> dict[str, str]:
         "upload": reverse("progress:workbook_upload", args=[code, slug, c, entry.organization_id]),
         "apply": reverse("progress:workbook_apply", args=[code, slug, c, entry.organization_id]),
         "scale": reverse("progress:scale_choose", args=[code, slug]),
+        "edit": reverse("progress:cycle_edit", args=[code, slug, c]),
+        "delete": reverse("progress:cycle_delete", args=[code, slug, c]),
     }
 
 
@@ -119,6 +121,9 @@ COLLECTING: Matrix = {
     "upload": [200, 200, 403, 404, 403, 404, LOGIN],
     "apply": [REFUSED, REFUSED, 403, 404, 403, 404, LOGIN],  # nothing uploaded to apply
     "scale": ["ok", 403, 403, 403, 403, 403, LOGIN],
+    # The cycle's setup: the 事務局 only (the entry's version sent is not the cycle's: refused).
+    "edit": [200, 403, 403, 404, 403, 404, LOGIN],
+    "delete": [REFUSED, 403, 403, 404, 403, 404, LOGIN],
 }
 
 
@@ -130,7 +135,7 @@ def test_it_decides_every_route_while_input_is_open(review: Review, route, index
             "reason": "理由", "text": "意見", "fiscal_year": 2024, "kind": "annual",
             "scale": "preset:abc"}
     method = ("get" if route in {"cycles", "cycle", "summary", "entry", "version", "workbook",
-                                 "upload"} else "post")
+                                 "upload", "edit"} else "post")
     check(review, PERSONAS[index], method, urls(review, entry)[route], data,
           COLLECTING[route][index])
 
@@ -170,6 +175,9 @@ PUBLISHED: Matrix = {
     # Whoever may not see the history may not see its versions either: 404, not 403.
     "restore": [403, 403, 403, 404, 403, 404, LOGIN],
     "save": [403, 403, 403, 403, 403, 403, LOGIN],
+    # A published cycle's setup is no longer changed, nor the cycle deleted.
+    "edit": [403, 403, 403, 403, 403, 403, LOGIN],
+    "delete": [403, 403, 403, 403, 403, 403, LOGIN],
 }
 
 
@@ -179,7 +187,7 @@ def test_it_decides_every_route_once_published(review: Review, route, index):
     advance(review, S.PUBLISHED)
     entry = review.entry(review.watch, review.dept)
     data = {"version": entry.version, "progress": "訂正後", "reason": "誤記の訂正"}
-    method = "get" if route in {"cycle", "summary", "entry", "version"} else "post"
+    method = "get" if route in {"cycle", "summary", "entry", "version", "edit"} else "post"
     check(review, PERSONAS[index], method, urls(review, entry)[route], data,
           PUBLISHED[route][index])
 
@@ -212,6 +220,7 @@ def test_it_leaves_no_progress_route_out_of_the_matrices():
         "version": "entry_version", "restore": "entry_restore", "move": "cycle_move",
         "opinion": "opinion_create", "create": "cycle_create", "workbook": "workbook_download",
         "upload": "workbook_upload", "apply": "workbook_apply", "scale": "scale_choose",
+        "edit": "cycle_edit", "delete": "cycle_delete",
     }
     covered = {names[r.split(":")[1]] for r in covered}
     # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below.
