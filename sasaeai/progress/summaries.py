@@ -32,7 +32,7 @@ class SummaryGroup:
 def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
     """基本目標 → 取組 → one row per organization, in the plan's order (the seed's layout)."""
     entries = list(cycle.entries.select_related(
-        "initiative__element", "element", "organization").in_plan_order())
+        "initiative__element", "element", "organization").with_corrections().in_plan_order())
     goals = cycle.plan.top_goals()
     groups: list[SummaryGroup] = []
     for entry in entries:

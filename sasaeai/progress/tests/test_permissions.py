@@ -92,6 +92,8 @@ def urls(review: Review, entry: Entry) -> dict[str, str]:
         "upload": reverse("progress:workbook_upload", args=[code, slug, c, entry.organization_id]),
         "apply": reverse("progress:workbook_apply", args=[code, slug, c, entry.organization_id]),
         "scale": reverse("progress:scale_choose", args=[code, slug]),
+        "waive": reverse("progress:cycle_waive", args=[code, slug, c]),
+        "withdraw": reverse("progress:cycle_withdraw", args=[code, slug, c]),
     }
 
 
@@ -119,6 +121,8 @@ COLLECTING: Matrix = {
     "upload": [200, 200, 403, 404, 403, 404, LOGIN],
     "apply": [REFUSED, REFUSED, 403, 404, 403, 404, LOGIN],  # nothing uploaded to apply
     "scale": ["ok", 403, 403, 403, 403, 403, LOGIN],
+    # 「未提出のまま進める」: the 事務局 only (no report chosen here → refused with a message).
+    "waive": [REFUSED, 403, 403, 404, 403, 404, LOGIN],
 }
 
 
@@ -170,6 +174,8 @@ PUBLISHED: Matrix = {
     # Whoever may not see the history may not see its versions either: 404, not 403.
     "restore": [403, 403, 403, 404, 403, 404, LOGIN],
     "save": [403, 403, 403, 403, 403, 403, LOGIN],
+    # Withdrawing the publication: the 事務局 only, and only with the box ticked (not here).
+    "withdraw": [REFUSED, 403, 403, 403, 403, 403, LOGIN],
 }
 
 
@@ -212,6 +218,7 @@ def test_it_leaves_no_progress_route_out_of_the_matrices():
         "version": "entry_version", "restore": "entry_restore", "move": "cycle_move",
         "opinion": "opinion_create", "create": "cycle_create", "workbook": "workbook_download",
         "upload": "workbook_upload", "apply": "workbook_apply", "scale": "scale_choose",
+        "waive": "cycle_waive", "withdraw": "cycle_withdraw",
     }
     covered = {names[r.split(":")[1]] for r in covered}
     # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below.
