@@ -77,7 +77,7 @@ class MoveForm(VersionForm):
 class ConfirmMoveForm(MoveForm):
     to = forms.ChoiceField(choices=Cycle.Status.choices, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
-        label="内容を確認しました。この操作は元に戻せないことを理解しています。",
+        label="上の内容を確認しました。",
         error_messages={"required": "確認のチェックを入れてください。"})
 
 
