@@ -18,6 +18,12 @@ from sasaeai.progress.actions import EntryConflict
 from sasaeai.progress.models import Cycle, Entry
 
 S = Cycle.Status
+# Steps the 事務局 does not take with one click: the page asks for an explicit confirmation.
+IRREVERSIBLE = frozenset({S.CONFIRMED, S.PUBLISHED})
+
+
+def needs_confirmation(to: str | None) -> bool:
+    return to in IRREVERSIBLE
 
 
 def _locked_cycle(cycle: Cycle, expected_version: int | None) -> Cycle:

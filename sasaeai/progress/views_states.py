@@ -19,8 +19,6 @@ from sasaeai.progress.forms import ConfirmMoveForm, MoveForm, WaiveForm, Withdra
 from sasaeai.progress.models import Cycle, Entry
 
 S = Cycle.Status
-# Steps that cannot be undone by the 事務局 with a click: each asks for an explicit confirmation.
-IRREVERSIBLE = {S.CONFIRMED, S.PUBLISHED}
 
 
 def error_text(exc: ValidationError) -> str:
@@ -50,7 +48,8 @@ def states_context(cycle: Cycle, standing: Standing, *, waive_form: WaiveForm | 
         "withdraw_form": (withdraw_form or WithdrawForm(initial={"version": cycle.version}))
         if standing.can_withdraw_publication(cycle) else None,
         "can_read_content": standing.can_read_cycle_content(cycle),
-        "forward_needs_confirmation": actions.FORWARD.get(cycle.status) in IRREVERSIBLE,
+        "forward_needs_confirmation": actions_states.needs_confirmation(
+            actions.FORWARD.get(cycle.status)),
     }
 
 
@@ -77,7 +76,7 @@ def cycle_move(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRespo
         messages.error(request, "操作を受け付けられませんでした。ページを読み込み直してください。")
         return redirect(cycle.get_absolute_url())
     to, version = form.cleaned_data["to"], form.cleaned_data["version"]
-    if to in IRREVERSIBLE and not form.cleaned_data["confirm"]:
+    if actions_states.needs_confirmation(to) and not form.cleaned_data["confirm"]:
         # The button on the cycle page leads here; the move happens on the second POST, with
         # the box ticked.
         if "confirming" in request.POST:
