@@ -95,8 +95,7 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
         return self.published().filter(plan__status=Plan.Status.PUBLISHED)
 
     def withdrawn_publicly(self) -> CycleQuerySet:
-        """Publications withdrawn from published plans: the public sees that they were withdrawn,
-        when and why (a notice in place of the cycle), never their content."""
+        """Withdrawn publications of published plans: the public sees when and why, no content."""
         return self.filter(status=Cycle.Status.WITHDRAWN, plan__status=Plan.Status.PUBLISHED)
 
 
@@ -225,8 +224,7 @@ class Cycle(models.Model):
         return list(self.Status.values).index(self.status)
 
     def steps(self) -> list[tuple[str, bool]]:
-        """Every stage's label, and whether the cycle is at it (the page's progress bar); 取り下げ
-        only when the cycle is there."""
+        """Every stage's label and whether the cycle is at it (取り下げ only when it is there)."""
         return [(s.label, s == self.status) for s in self.Status
                 if s != self.Status.WITHDRAWN or self.is_withdrawn]
 
@@ -252,8 +250,7 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         )
 
     def blocking_review(self) -> EntryQuerySet:
-        """Not handed in and not recorded as 「未提出のまま進める」: what keeps a cycle from
-        moving on to 取りまとめ and 委員会審議."""
+        """Not handed in nor 「未提出のまま進める」: what keeps a cycle from 取りまとめ / 委員会審議."""
         return self.awaiting().filter(waiver_reason="")
 
     def with_corrections(self) -> EntryQuerySet:
@@ -410,7 +407,7 @@ class Entry(Projected, models.Model):
 
     @property
     def waived_reason(self) -> str:
-        """The reason to print beside an unsubmitted report the cycle went on without."""
+        """What to print beside an unsubmitted report the cycle went on without."""
         return self.waiver_reason if self.is_waived else ""
 
     @property
@@ -422,10 +419,6 @@ class Entry(Projected, models.Model):
         if fetched is not None:
             return list(fetched)
         return list(self.versions.filter(action=EntryVersion.Action.CORRECT).order_by("number"))
-
-    @property
-    def is_corrected(self) -> bool:
-        return bool(self.corrections)
 
     @property
     def subject(self) -> Initiative | PlanElement:

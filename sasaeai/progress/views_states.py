@@ -56,7 +56,7 @@ def states_context(cycle: Cycle, standing: Standing, *, waive_form: WaiveForm | 
 def move_confirmation(request: HttpRequest, cycle: Cycle, standing: Standing,
                       form: ConfirmMoveForm, status: int = 200) -> HttpResponse:
     plan = cycle.plan
-    to = S(form.data.get("to") if form.is_bound else form.initial["to"])
+    to = S(str(form.data.get("to") if form.is_bound else form.initial["to"]))
     return render(request, "progress/cycle_move_confirm.html", {
         "plan": plan, "municipality": plan.municipality, "cycle": cycle, "standing": standing,
         "form": form, "to": to, "publishing": to == S.PUBLISHED,
@@ -113,7 +113,7 @@ def cycle_waive(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResp
         else:
             messages.success(request, f"{len(done)}件の報告を「未提出のまま進める」と記録しました。")
     else:
-        messages.error(request, "".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(cycle.get_absolute_url() + "#blockers-h")
 
 
@@ -125,7 +125,7 @@ def cycle_withdraw(request: HttpRequest, code: str, slug: str, pk: int) -> HttpR
                   "公開を取り下げられるのは、公開中の評価サイクルの事務局です。")
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, "".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(cycle.get_absolute_url() + "#withdraw-h")
     try:
         actions_states.withdraw_publication(
