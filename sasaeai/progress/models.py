@@ -94,10 +94,6 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
         """The cycles the public sees: published ones of published plans."""
         return self.published().filter(plan__status=Plan.Status.PUBLISHED)
 
-    def withdrawn_publicly(self) -> CycleQuerySet:
-        """Withdrawn publications of published plans: the public sees when and why, no content."""
-        return self.filter(status=Cycle.Status.WITHDRAWN, plan__status=Plan.Status.PUBLISHED)
-
 
 class Cycle(models.Model):
     """One review of a plan: a fiscal year's 年次 review, or the 中間 / 最終 review."""
