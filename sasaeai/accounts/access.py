@@ -172,7 +172,9 @@ class Standing:
     # Cycles ---------------------------------------------------------------------------------
 
     def can_view_cycle(self, cycle: Any) -> bool:
-        if cycle.is_published and cycle.plan.is_published:
+        """A withdrawn publication stays visible to the public as the notice of its withdrawal
+        (see can_read_cycle_content)."""
+        if (cycle.is_published or cycle.is_withdrawn) and cycle.plan.is_published:
             return True
         if self.reads_everything:
             return True
@@ -202,8 +204,21 @@ class Standing:
         """Delete a cycle set up by mistake (the action also refuses once a report is in)."""
         return self.secretariat and cycle.is_adjustable
 
+    def can_read_cycle_content(self, cycle: Any) -> bool:
+        """Its reports, opinions and summary: of a withdrawn publication, the public reads only
+        that it was withdrawn, when and why."""
+        return self.can_view_cycle(cycle) and (self.member or not cycle.is_withdrawn)
+
+    def can_waive_entries(self, cycle: Any) -> bool:
+        """Record 「未提出のまま進める」 for reports not handed in, while reports are gathered."""
+        return self.secretariat and cycle.is_gathering
+
+    def can_withdraw_publication(self, cycle: Any) -> bool:
+        return self.secretariat and cycle.is_published
+
     def can_view_summary(self, cycle: Any) -> bool:
-        return self.can_view_cycle(cycle) and (cycle.is_compiled or self.reads_everything)
+        return self.can_read_cycle_content(cycle) and (cycle.is_compiled
+                                                       or self.reads_everything)
 
     def can_view_dashboard(self, cycle: Any) -> bool:
         """Every organization's completeness, overdue or not."""
@@ -221,7 +236,7 @@ class Standing:
 
     def can_view_entry(self, entry: Any, cycle: Any = None) -> bool:
         cycle = cycle or entry.cycle
-        if not self.can_view_cycle(cycle):
+        if not self.can_read_cycle_content(cycle):
             return False
         if self.reads_everything or self.committee or self.reports_for(entry.organization_id):
             return True

@@ -9,6 +9,7 @@ a capped limit.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -192,6 +193,13 @@ class CycleOut(Schema):
     kind: str
     title: str
     status: str
+    withdrawn_at: datetime.datetime | None = Field(None, description="公開を取り下げた日時")
+    withdrawal_reason: str = Field("", description="公開を取り下げた理由")
+
+
+class CorrectionOut(Schema):
+    at: datetime.datetime
+    reason: str
 
 
 class EntryOut(Schema):
@@ -204,6 +212,9 @@ class EntryOut(Schema):
     direction: str
     self_rating: str
     committee_rating: str
+    waived_reason: str = Field("", description="未提出のまま進める理由（提出されずに審議へ進んだ報告）")
+    corrections: list[CorrectionOut] = Field(default_factory=list,
+                                             description="確定後の訂正（日時と理由、古い順）")
 
 
 class OpinionOut(Schema):
@@ -335,8 +346,11 @@ def _visible_cycles(request: HttpRequest, plan: Plan) -> tuple[list[Cycle], Stan
 
 
 def _cycle(cycle: Cycle) -> dict[str, Any]:
+    withdrawn = cycle.is_withdrawn
     return {"id": cycle.pk, "fiscal_year": cycle.fiscal_year, "kind": cycle.kind,
-            "title": cycle.display_title, "status": cycle.status}
+            "title": cycle.display_title, "status": cycle.status,
+            "withdrawn_at": cycle.withdrawn_at if withdrawn else None,
+            "withdrawal_reason": cycle.withdrawal_reason if withdrawn else ""}
 
 
 @api.get("/plans/{code}/{slug}/cycles", response={200: list[CycleOut], **ERRORS},
@@ -354,14 +368,16 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
     rows, opinions = Entry.objects.filter(cycle=cycle), Opinion.objects.filter(cycle=cycle)
     if not standing.member:  # the public projection, as on the public site
         rows, opinions = rows.public(), opinions.public()
-    entries = [e for e in rows.select_related("organization")
+    entries = [e for e in rows.select_related("organization").with_corrections()
                .order_by("id") if standing.can_view_entry(e, cycle)]
     return {
         **_cycle(cycle),
         "entries": [{"id": e.pk, "initiative": e.initiative_id, "element": e.element_id,
                      "organization": e.organization.name, "progress": e.progress,
                      "issues": e.issues, "direction": e.direction,
-                     "self_rating": e.self_rating, "committee_rating": e.committee_rating}
+                     "self_rating": e.self_rating, "committee_rating": e.committee_rating,
+                     "waived_reason": e.waived_reason,
+                     "corrections": [{"at": c.at, "reason": c.reason} for c in e.corrections]}
                     for e in entries if standing.can_read_entry_text(e, cycle)],
         "opinions": [{"id": o.pk, "entry": o.entry_id, "text": o.text, "response": o.response}
                      for o in opinions.order_by("created_at", "id")],

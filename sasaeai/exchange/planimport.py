@@ -43,6 +43,7 @@ from sasaeai.plans.models import (
 from sasaeai.progress.models import (
     Cycle,
     Entry,
+    EntryVersion,
     Opinion,
     PlanRatingScale,
     RatingLevel,
@@ -234,6 +235,17 @@ class _Importer:
         obj.save()
         return obj
 
+    def corrections(self, entry: Entry, rows: list[dict[str, Any]]) -> None:
+        """A report's corrections after 確定, kept as correction versions (their date and reason
+        are shown with the report; the text before them stays with the installation)."""
+        for number, row in enumerate(rows, start=1):
+            version = EntryVersion.objects.create(
+                entry=entry, number=number, action=EntryVersion.Action.CORRECT,
+                content=entry.content(), status=entry.status, reason=row["reason"],
+                by_label="計画ファイルから取込")
+            EntryVersion.objects.filter(pk=version.pk).update(
+                at=_value(EntryVersion, "at", row["at"]))
+
     def organizations(self) -> dict[str, Organization]:
         found: dict[str, Organization] = {}
         for row in self.doc.get("organizations", []):
@@ -359,10 +371,11 @@ class _Importer:
                                     confirmed_by=orgs.get(row.get("confirmed_by") or "")))
             entries: dict[str, Entry] = {}
             for item in row.get("entries", []):
-                entries[item["key"]] = self.save(build(
+                entries[item["key"]] = entry = self.save(build(
                     Entry, item, cycle=cycle, organization=orgs[item["organization"]],
                     initiative=initiatives.get(item.get("initiative") or ""),
                     element=elements.get(item.get("element") or "")))
+                self.corrections(entry, item.get("corrections", []))
             for item in row.get("opinions", []):
                 opinion = self.save(build(Opinion, item, cycle=cycle,
                                           entry=entries.get(item.get("entry") or "")))

@@ -86,10 +86,12 @@ FIELDS: dict[type[models.Model], list[str]] = {
                     "label_unjudgeable"],
     RatingLevel: ["code", "label", "definition", "order"],
     Cycle: ["fiscal_year", "kind", "title", "entries_due", "committee_meeting", "status",
-            "confirmed_at", "confirmation_note", "published_at"],
+            "confirmed_at", "confirmation_note", "published_at", "withdrawn_at",
+            "withdrawal_reason"],
     Entry: ["results", "results_value", "results_unit", "progress", "issues", "direction",
             "direction_text", "self_rating", "self_rating_verbatim", "committee_rating",
-            "committee_rating_verbatim", "committee_reason", "status", "return_comment"],
+            "committee_rating_verbatim", "committee_reason", "status", "return_comment",
+            "waiver_reason", "waived_at"],
     Opinion: ["author_label", "text", "response", "responded_at", "created_at"],
 }
 
@@ -214,7 +216,8 @@ def gather(plan: Plan, *, public: bool, cycles: bool) -> Rows:
             "targets", "observations", Prefetch("overrides", queryset=overrides.order_by("at", "id")))
             .order_by("order", "id")),
         cycles=chosen,
-        entries={c.pk: list(Entry.objects.filter(cycle=c).order_by("id")) for c in chosen},
+        entries={c.pk: list(Entry.objects.filter(cycle=c).with_corrections().order_by("id"))
+                 for c in chosen},
         opinions={c.pk: list(Opinion.objects.filter(cycle=c).order_by("created_at", "id"))
                   for c in chosen},
     )
@@ -366,6 +369,9 @@ def _cycle(cycle: Cycle, rows: Rows, keys: DocumentKeys, *, public: bool) -> dic
             "key": keys.entry.of(e.pk), "initiative": keys.initiative.of(e.initiative_id),
             "element": keys.element.of(e.element_id),
             "organization": keys.org.of(e.organization_id), **fields_of(e, public=public),
+            # A correction after 確定 travels with the report: the public reads 訂正 with it.
+            **({"corrections": [{"at": plain(c.at), "reason": c.reason} for c in e.corrections]}
+               if e.corrections else {}),
         } for e in entries],
         "opinions": [{"entry": keys.entry.of(o.entry_id), **fields_of(o, public=public)}
                      for o in rows.opinions[cycle.pk]],

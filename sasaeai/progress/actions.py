@@ -361,18 +361,22 @@ def restore_version(*, by: Any, entry: Entry, number: int, expected_version: int
 
 
 # The cycle's status moves one step at a time (or one back, before 確定).
+# A withdrawn publication is published again (after its corrections) by the same step.
 FORWARD: dict[str, str] = {S.PREPARING: S.COLLECTING, S.COLLECTING: S.COMPILING, S.COMPILING: S.REVIEWING,
-           S.REVIEWING: S.CONFIRMED, S.CONFIRMED: S.PUBLISHED}
+           S.REVIEWING: S.CONFIRMED, S.CONFIRMED: S.PUBLISHED, S.WITHDRAWN: S.PUBLISHED}
 BACKWARD: dict[str, str] = {S.COLLECTING: S.PREPARING, S.COMPILING: S.COLLECTING, S.REVIEWING: S.COMPILING}
 
 
 def _check_forward(cycle: Cycle, target: str) -> None:
-    entries = cycle.entries.all()
-    if target == S.COMPILING:
-        waiting = entries.exclude(status__in=[E.SUBMITTED, E.ACCEPTED]).count()
+    if target in {S.COMPILING, S.REVIEWING}:
+        # A returned or unsubmitted report never reaches the committee as if it were final: it is
+        # handed in, or the 事務局 records 「未提出のまま進める」 with a reason (shown with it).
+        waiting = cycle.entries.blocking_review().count()
         if waiting:
+            step = "取りまとめ" if target == S.COMPILING else "委員会審議に進め"
             raise ValidationError(
-                f"未提出の報告が{waiting}件あります。すべて提出されてから取りまとめてください。"
+                f"提出されていない報告（未着手・下書き・差戻し）が{waiting}件あります。"
+                f"提出を待つか、報告ごとに「未提出のまま進める」理由を記録してから{step}てください。"
             )
     if target == S.CONFIRMED:
         unanswered = cycle.opinions.filter(response="").count()

@@ -92,6 +92,44 @@ class CycleEditForm(VersionForm):
 
 class MoveForm(VersionForm):
     to = forms.ChoiceField(choices=Cycle.Status.choices)
+    # 確定 and 公開 are not undone by a click: the view asks for this on a page of its own.
+    confirm = forms.BooleanField(required=False)
+
+
+class ConfirmMoveForm(MoveForm):
+    to = forms.ChoiceField(choices=Cycle.Status.choices, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label="上の内容を確認しました。",
+        error_messages={"required": "確認のチェックを入れてください。"})
+
+
+class WaiveForm(forms.Form):
+    """「未提出のまま進める」 for the chosen reports not handed in, with one reason."""
+
+    entries = forms.TypedMultipleChoiceField(
+        label="未提出のまま進める報告", coerce=int, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "未提出のまま進める報告を選んでください。",
+                        "invalid_choice": "選べない報告が含まれています。ページを読み込み直してください。"})
+    reason = forms.CharField(
+        label="未提出のまま進める理由", widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="報告とともに、まとめ・委員会資料・公開ページに表示されます。",
+        error_messages={"required": "未提出のまま進める理由を入力してください。"})
+
+    def __init__(self, *args: Any, entries: list[Entry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["entries"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101  (declared above)
+        field.choices = [(e.pk, f"{e}（{e.get_status_display()}）") for e in entries]
+
+
+class WithdrawForm(VersionForm):
+    reason = forms.CharField(
+        label="取り下げの理由", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="公開ページに、取り下げた日とともに表示されます。",
+        error_messages={"required": "取り下げの理由を入力してください。"})
+    confirm = forms.BooleanField(
+        label="公開を取り下げます（公開ページには取り下げたことと理由だけが表示されます）。",
+        error_messages={"required": "確認のチェックを入れてください。"})
 
 
 class ScaleForm(forms.Form):

@@ -110,6 +110,9 @@ class Cycle(models.Model):
         REVIEWING = "reviewing", "委員会審議"
         CONFIRMED = "confirmed", "確定"
         PUBLISHED = "published", "公開"
+        # Off the line of steps: a publication taken back, shown to the public as a notice with
+        # its date and reason until the 事務局 publishes the cycle again.
+        WITHDRAWN = "withdrawn", "取り下げ"
 
     plan = models.ForeignKey(Plan, verbose_name="計画", on_delete=models.PROTECT, related_name="cycles")
     fiscal_year = models.PositiveSmallIntegerField(
@@ -132,6 +135,8 @@ class Cycle(models.Model):
     confirmed_at = models.DateTimeField("確定日時", null=True, blank=True)
     confirmation_note = models.TextField("確定の記載", blank=True)
     published_at = models.DateTimeField("公開日時", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("公開の取り下げ日時", null=True, blank=True)
+    withdrawal_reason = models.TextField("公開の取り下げの理由", blank=True)
     version = models.PositiveIntegerField("版", default=1)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
@@ -167,11 +172,17 @@ class Cycle(models.Model):
     @property
     def is_frozen(self) -> bool:
         """After 確定 nothing changes silently: only recorded corrections."""
-        return self.status in {self.Status.CONFIRMED, self.Status.PUBLISHED}
+        return self.status in {self.Status.CONFIRMED, self.Status.PUBLISHED,
+                               self.Status.WITHDRAWN}
 
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """A publication taken back: the public sees only the notice of withdrawal."""
+        return self.status == self.Status.WITHDRAWN
 
     @property
     def is_preparing(self) -> bool:
@@ -197,7 +208,8 @@ class Cycle(models.Model):
     def is_compiled(self) -> bool:
         """From 取りまとめ on, every organization's report is final enough to be read by all."""
         return self.status in {self.Status.COMPILING, self.Status.REVIEWING,
-                               self.Status.CONFIRMED, self.Status.PUBLISHED}
+                               self.Status.CONFIRMED, self.Status.PUBLISHED,
+                               self.Status.WITHDRAWN}
 
     @property
     def is_under_review(self) -> bool:
@@ -207,14 +219,15 @@ class Cycle(models.Model):
     @property
     def is_visible_to_committee(self) -> bool:
         return self.status in {self.Status.REVIEWING, self.Status.CONFIRMED,
-                               self.Status.PUBLISHED}
+                               self.Status.PUBLISHED, self.Status.WITHDRAWN}
 
     def step(self) -> int:
         return list(self.Status.values).index(self.status)
 
     def steps(self) -> list[tuple[str, bool]]:
-        """Every stage's label, and whether the cycle is at it (the page's progress bar)."""
-        return [(s.label, s == self.status) for s in self.Status]
+        """Every stage's label and whether the cycle is at it (取り下げ only when it is there)."""
+        return [(s.label, s == self.status) for s in self.Status
+                if s != self.Status.WITHDRAWN or self.is_withdrawn]
 
 
 class EntryQuerySet(models.QuerySet["Entry"]):
@@ -237,6 +250,17 @@ class EntryQuerySet(models.QuerySet["Entry"]):
             status__in=[Entry.Status.NOT_STARTED, Entry.Status.DRAFT, Entry.Status.RETURNED]
         )
 
+    def blocking_review(self) -> EntryQuerySet:
+        """Not handed in nor 「未提出のまま進める」: what keeps a cycle from 取りまとめ / 委員会審議."""
+        return self.awaiting().filter(waiver_reason="")
+
+    def with_corrections(self) -> EntryQuerySet:
+        """Each entry's corrections after 確定 fetched at once (see Entry.corrections)."""
+        return self.prefetch_related(models.Prefetch(
+            "versions", queryset=EntryVersion.objects.filter(
+                action=EntryVersion.Action.CORRECT).order_by("number"),
+            to_attr="correction_versions"))
+
     def in_plan_order(self) -> EntryQuerySet:
         return self.order_by(
             "initiative__element__order", "initiative__order", "element__order",
@@ -248,9 +272,11 @@ class Entry(Projected, models.Model):
     """What one organization reports for one initiative (or element) in one cycle.
 
     Public projection: entries of public cycles, without the return reason (差戻しの理由, for
-    the municipality's members only) nor who last changed them."""
+    the municipality's members only) nor who last changed them or recorded the waiver. The
+    waiver's reason (「未提出のまま進める」) and the corrections' dates and reasons are public:
+    they are what keeps a published report honest."""
 
-    PRIVATE_FIELDS = frozenset({"return_comment", "updated_by"})
+    PRIVATE_FIELDS = frozenset({"return_comment", "updated_by", "waived_by"})
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "未着手"
@@ -303,6 +329,15 @@ class Entry(Projected, models.Model):
         "状態", max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
     return_comment = models.TextField("差戻しの理由", blank=True)
+    waiver_reason = models.TextField(
+        "未提出のまま進める理由", blank=True,
+        help_text="事務局が、この報告の提出を待たずに評価サイクルを進めると記録した理由",
+    )
+    waived_at = models.DateTimeField("未提出のまま進めると記録した日時", null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="未提出のまま進めると記録した人",
+        on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
     prefilled_from = models.ForeignKey(
         "self", verbose_name="前回の報告", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
@@ -364,6 +399,27 @@ class Entry(Projected, models.Model):
     @property
     def is_returned(self) -> bool:
         return self.status == self.Status.RETURNED
+
+    @property
+    def is_waived(self) -> bool:
+        """Not handed in, and the 事務局 recorded 「未提出のまま進める」 with a reason: every
+        output marks it so (a report handed in afterwards no longer is)."""
+        return bool(self.waiver_reason) and not self.is_handed_in
+
+    @property
+    def waived_reason(self) -> str:
+        """What to print beside an unsubmitted report the cycle went on without."""
+        return self.waiver_reason if self.is_waived else ""
+
+    @property
+    def corrections(self) -> list[EntryVersion]:
+        """The corrections after 確定, oldest first: each one's date (`at`) and `reason` are
+        shown as 訂正 wherever the report is shown. Fetch many entries with
+        EntryQuerySet.with_corrections() to avoid a query per entry."""
+        fetched = getattr(self, "correction_versions", None)
+        if fetched is not None:
+            return list(fetched)
+        return list(self.versions.filter(action=EntryVersion.Action.CORRECT).order_by("number"))
 
     @property
     def subject(self) -> Initiative | PlanElement:

@@ -122,7 +122,7 @@ def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
         "initiative__element", "element", "organization",
     ).prefetch_related(
         Prefetch("opinions", queryset=Opinion.objects.order_by("created_at", "id")),
-    ).in_plan_order())
+    ).with_corrections().in_plan_order())
     by_initiative, by_element = unit_figures(cycle)
     goals = cycle.plan.top_goals()
     groups: list[SummaryGroup] = []

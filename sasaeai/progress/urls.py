@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sasaeai.progress import views, views_cycles, views_workbook
+from sasaeai.progress import views, views_cycles, views_states, views_workbook
 
 app_name = "progress"
 urlpatterns = [
@@ -8,9 +8,11 @@ urlpatterns = [
     path("new/", views_cycles.cycle_create, name="cycle_create"),
     path("scale/", views.scale_choose, name="scale_choose"),
     path("<int:pk>/", views.cycle_detail, name="cycle"),
-    path("<int:pk>/move/", views.cycle_move, name="cycle_move"),
+    path("<int:pk>/move/", views_states.cycle_move, name="cycle_move"),
     path("<int:pk>/edit/", views_cycles.cycle_edit, name="cycle_edit"),
     path("<int:pk>/delete/", views_cycles.cycle_delete, name="cycle_delete"),
+    path("<int:pk>/waive/", views_states.cycle_waive, name="cycle_waive"),
+    path("<int:pk>/withdraw/", views_states.cycle_withdraw, name="cycle_withdraw"),
     path("<int:pk>/summary/", views.summary, name="summary"),
     path("<int:pk>/opinions/", views.opinion_create, name="opinion_create"),
     path("<int:pk>/opinions/<int:opinion_pk>/response/", views.opinion_respond,

@@ -30,7 +30,6 @@ from sasaeai.progress.forms import (
     CorrectionForm,
     CycleForm,
     EntryForm,
-    MoveForm,
     OpinionForm,
     RatingForm,
     ResponseForm,
@@ -41,6 +40,7 @@ from sasaeai.progress.forms import (
 from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
 from sasaeai.progress.summaries import summary_context
 from sasaeai.progress.views_cycles import prefill_context
+from sasaeai.progress.views_states import states_context
 
 S = Cycle.Status
 
@@ -71,10 +71,13 @@ def cycle_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         from sasaeai.lib.opendata import csv_response
 
         rows = [[c.display_title, c.fiscal_year or "", c.get_kind_display(),
-                 c.entries_due or "", c.committee_meeting or "", c.get_status_display()]
+                 c.entries_due or "", c.committee_meeting or "", c.get_status_display(),
+                 c.withdrawn_at.date() if c.is_withdrawn and c.withdrawn_at else "",
+                 c.withdrawal_reason if c.is_withdrawn else ""]
                 for c in cycles]
         return csv_response(
-            f"{plan.title}_進行管理.csv", ["評価", "年度（西暦の開始年）", "種類", "入力期限", "委員会", "状態"],
+            f"{plan.title}_進行管理.csv", ["評価", "年度（西暦の開始年）", "種類", "入力期限", "委員会", "状態",
+                                        "公開の取り下げ日", "取り下げの理由"],
             rows, source=f"{plan.municipality.name}「{plan.title}」進行管理（ささえあい）")
     return render(request, "progress/cycle_list.html", {
         "plan": plan, "municipality": plan.municipality, "cycles": cycles,
@@ -154,11 +157,13 @@ def entries_csv(cycle: Cycle, entries: list[Entry]) -> HttpResponse:
 
     rows = [[f"{e.subject.number_label} {e.subject.title}".strip() if e.subject else "",
              e.organization.label, e.get_status_display(), e.self_rating_verbatim or e.self_rating,
-             e.committee_rating_verbatim or e.committee_rating] for e in entries]
+             e.committee_rating_verbatim or e.committee_rating, e.waived_reason,
+             "／".join(f"{c.at.date()} {c.reason}" for c in e.corrections)] for e in entries]
     plan = cycle.plan
     return csv_response(
         f"{plan.title}_{cycle.display_title}_報告.csv",
-        ["取組", "組織", "状態", "自己評価", "委員会評価"], rows,
+        ["取組", "組織", "状態", "自己評価", "委員会評価", "未提出のまま進める理由", "訂正（日付 理由）"],
+        rows,
         source=f"{plan.municipality.name}「{plan.title}」{cycle.display_title}（ささえあい）")
 
 
@@ -167,7 +172,7 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
     entries = list(
         cycle.entries.select_related("initiative__element", "element", "organization")
-        .in_plan_order()
+        .with_corrections().in_plan_order()
     )
     for entry in entries:
         entry.cycle = cycle
@@ -189,31 +194,12 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
         "can_delete_cycle": standing.can_delete_cycle(cycle),
         "can_view_packets": standing.can_view_packets(cycle),
         "all_workbooks": standing.can_exchange_all_workbooks(cycle),
-        "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization")),
+        "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization"))
+        if standing.can_read_cycle_content(cycle) else [],
         "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
         "respond_allowed": standing.can_respond_opinion(cycle),
+        **states_context(cycle, standing),
     })
-
-
-@require_POST
-@login_required
-def cycle_move(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
-    cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    forbid_unless(standing.can_manage_cycle(cycle), "評価サイクルの状態を変えられるのは事務局です。")
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "操作を受け付けられませんでした。ページを読み込み直してください。")
-        return redirect(cycle.get_absolute_url())
-    try:
-        moved = actions.move_cycle(by=request.user, cycle=cycle, to=form.cleaned_data["to"],
-                                   expected_version=form.cleaned_data["version"])
-    except actions.EntryConflict:
-        messages.error(request, "他の人が先に状態を変更しました。最新の状態を確認してください。")
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, f"状態を「{moved.get_status_display()}」にしました。")
-    return redirect(cycle.get_absolute_url())
 
 
 # Entries ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The estate holds an object of every relation for every persona:
 
-- ささえ市's published plan (cycles 令和4年度 公開, 令和5年度 委員会審議 with an opinion and a packet,
+- ささえ市's published plan (cycles 令和3年度 公開を取り下げ, 令和4年度 公開, 令和5年度 委員会審議 with an opinion and a packet,
   令和6年度 入力中 with one draft and one submitted report) and its unpublished draft plan (a cycle
   入力中); 他市's published plan (the same three cycles) and its draft; 未公開町, which has only a draft.
 - Indicators on every plan, a survey with a computed result in ささえ市 and in 他市, an API key
@@ -24,7 +24,7 @@ from sasaeai.accounts import actions as account_actions
 from sasaeai.accounts.models import Membership
 from sasaeai.indicators.models import Indicator, Observation
 from sasaeai.plans.models import Plan
-from sasaeai.progress import actions
+from sasaeai.progress import actions, actions_states
 from sasaeai.progress.models import Cycle, Entry, Opinion, Packet, PlanRatingScale
 from sasaeai.progress.scales import scale_from_preset
 from sasaeai.surveys import actions as survey_actions
@@ -193,7 +193,8 @@ def cycle_target(cycle: Cycle) -> Target:
     plan = cycle.plan
     return Target(plan.municipality, {"code": plan.municipality.code, "slug": plan.slug,
                                       "pk": cycle.pk}, plan=plan, cycle=cycle,
-                  data={"version": cycle.version, "to": S.CONFIRMED, "text": "周知を強めてください。"})
+                  data={"version": cycle.version, "to": S.CONFIRMED, "text": "周知を強めてください。",
+                        "reason": "集計の誤り"})
 
 
 def build_estate(world: World) -> Estate:
@@ -231,6 +232,11 @@ def build_estate(world: World) -> Estate:
                               S.PUBLISHED, sato)
     reviewing = advance(actions.create_cycle(by=sato, plan=plan, fiscal_year=2023),
                         S.REVIEWING, sato)
+    # A publication withdrawn: the public reads only that it was, when and why.
+    withdrawn = advance(actions.create_cycle(by=sato, plan=plan, fiscal_year=2021),
+                        S.PUBLISHED, sato)
+    withdrawn = actions_states.withdraw_publication(
+        by=sato, cycle=withdrawn, reason="集計に誤りが見つかったため", expected_version=withdrawn.version)
     opinion = actions.write_opinion(by=world.takahashi, cycle=reviewing, text="周知を強めてください。")
 
     # ささえ市's draft plan: one initiative of 福祉課, a cycle open for input.
@@ -295,7 +301,7 @@ def build_estate(world: World) -> Estate:
         return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug, "pk": pk},
                       plan=p, data={"value": "130", "year": 2024, "reason": "集計の誤り"})
 
-    cycles = [collecting, published_cycle, reviewing, draft_cycle, other_published_cycle,
+    cycles = [collecting, published_cycle, reviewing, withdrawn, draft_cycle, other_published_cycle,
               other_reviewing, other_collecting, other_draft_cycle]
 
     def entry_target(entry: Entry, cycle: Cycle, number: int | None = None) -> Target:

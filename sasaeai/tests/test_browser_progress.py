@@ -74,11 +74,14 @@ def test_it_walks_the_cycle_from_a_departments_entry_to_the_public_page(live_ser
     page.get_by_label("市の考え方（回答）").fill("大学と連携して学生ボランティアを募ります。")
     page.get_by_role("button", name="回答を登録する").click()
     expect(page.get_by_text("回答を登録しました。")).to_be_visible()
-    page.get_by_role("button", name="「確定」に進める").click()
-    expect(page.get_by_text("状態を「確定」にしました。")).to_be_visible()
-    page.get_by_role("button", name="「公開」に進める").click()
-    expect(page.get_by_text("状態を「公開」にしました。")).to_be_visible()
-    log_out(page)
+    # 確定 and 公開 are two steps, each on a page of its own that asks for a tick.
+    for step in ("確定", "公開"):
+        page.get_by_role("button", name=f"「{step}」に進める").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(f"「{step}」にする")
+        page.get_by_label("上の内容を確認しました。").check()
+        page.get_by_role("button", name=f"「{step}」にする").click()
+        expect(page.get_by_text(f"状態を「{step}」にしました。")).to_be_visible()
+    staff_page, page = page, page.context.browser.new_page()  # the resident: another browser
 
     # A resident reads the confirmed summary with the opinion and the response.
     page.goto(base + review.cycle.get_absolute_url())
@@ -89,3 +92,15 @@ def test_it_walks_the_cycle_from_a_departments_entry_to_the_public_page(live_ser
     expect(page.get_by_text("若い世代の訪問員を増やす工夫を求めます。")).to_be_visible()
     expect(page.get_by_text("大学と連携して学生ボランティアを募ります。")).to_be_visible()
     expect(page.get_by_text("非公開")).to_have_count(0)
+
+    # 佐藤 (still signed in) finds an error and withdraws the publication; the resident then
+    # reads only that it was withdrawn, and why.
+    staff_page.get_by_label("取り下げの理由").fill("参加者数の集計に誤りがあったため")
+    staff_page.get_by_label(re.compile("公開を取り下げます")).check()
+    staff_page.get_by_role("button", name="公開を取り下げる").click()
+    expect(staff_page.get_by_text("公開を取り下げました。")).to_be_visible()
+    page.goto(base + review.cycle.get_absolute_url())
+    expect(page.get_by_text("参加者数の集計に誤りがあったため")).to_be_visible()
+    expect(page.get_by_role("link", name="進捗のまとめを見る")).to_have_count(0)
+    expect(page.get_by_text("見守り訪問を延べ120件行いました。")).to_have_count(0)
+    page.close()

@@ -18,7 +18,7 @@ from sasaeai.indicators import actions as indicator_actions
 from sasaeai.indicators.models import Indicator
 from sasaeai.lib.spreadsheets import read_xlsx_book
 from sasaeai.plans.models import Plan
-from sasaeai.progress import actions
+from sasaeai.progress import actions, actions_states
 from sasaeai.progress.models import Cycle, Entry, Opinion
 from sasaeai.surveys import actions as survey_actions
 from sasaeai.surveys.microdata import parse_survey
@@ -159,6 +159,9 @@ def publish_a_cycle_with_a_returned_entry(world: World) -> None:
     returned.cycle = cycle
     actions.return_entry(by=sato, entry=returned, comment=f"数値の確認を {MARKERS['return_reason']}",
                          expected_version=returned.version)
+    # A returned report reaches the committee only as 「未提出のまま進める」, with a public reason.
+    actions_states.waive_entries(by=sato, cycle=cycle, entry_ids=[returned.pk],
+                                 reason="担当課の確認が期限に間に合わなかったため")
     for step in (Cycle.Status.REVIEWING, Cycle.Status.CONFIRMED, Cycle.Status.PUBLISHED):
         cycle = move(step)
 
@@ -176,6 +179,22 @@ def test_no_marker_reaches_the_public_site_its_open_data_or_the_api(world: World
     leaks = {name: [u for u, text in pages.items() if marker in text]
              for name, marker in MARKERS.items()}
     assert leaks == {name: [] for name in MARKERS}
+
+
+def test_it_shows_a_return_reason_in_a_published_cycle_to_no_one_outside_the_municipality(
+        world: World):
+    """The 差戻しの理由 planted in the published 令和5年度 cycle: neither an anonymous visitor nor
+    他市's 事務局 (signed in, a member elsewhere) finds it in any page, file or API answer,
+    though both read the cycle, the returned report and its 「未提出のまま進める」 reason."""
+    plant(world)
+    other = Client()
+    other.force_login(world.other)
+    starts = ["/479001/", "/479001/dai3ji/cycles/", *api_paths()]
+    for reader in (Client(), other):
+        pages = crawl(reader, starts, limit=1500)
+        assert any("担当課の確認が期限に間に合わなかったため" in t for t in pages.values())
+        assert any("/entries/" in u and t for u, t in pages.items())
+        assert [u for u, t in pages.items() if MARKERS["return_reason"] in t] == []
 
 
 def test_the_markers_are_there_for_those_who_may_see_them(world: World):

@@ -35,7 +35,8 @@ from sasaeai.tests.test_routes import ADMIN, API, ROUTES, inventory
 
 pytestmark = pytest.mark.django_db
 S = Cycle.Status
-COMPILED = {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED}
+COMPILED = {S.COMPILING, S.REVIEWING, S.CONFIRMED, S.PUBLISHED, S.WITHDRAWN}
+FROZEN = {S.CONFIRMED, S.PUBLISHED, S.WITHDRAWN}  # corrected, never silently changed
 SUMMARY_ROUTE = "<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/"
 
 # ---------------------------------------------------------------------------------------------
@@ -80,15 +81,22 @@ def sees_cycle(who: Who, t: Target) -> bool:
     assert c is not None
     if not sees_plan(who, t):
         return False
-    if c.status == S.PUBLISHED and t.plan is not None and t.plan.status == PUBLISHED:
-        return True
+    if c.status in {S.PUBLISHED, S.WITHDRAWN} and t.plan is not None and t.plan.status == PUBLISHED:
+        return True  # a withdrawn publication: the public reads the notice of withdrawal
     return (who.sec(m) or who.viewer(m) or (who.staff(m) and c.status != S.PREPARING)
-            or (who.committee(m) and c.status in {S.REVIEWING, S.CONFIRMED, S.PUBLISHED}))
+            or (who.committee(m) and c.status in {S.REVIEWING, S.CONFIRMED, S.PUBLISHED,
+                                                  S.WITHDRAWN}))
+
+
+def reads_cycle_content(who: Who, t: Target) -> bool:
+    """Reports, opinions and summary: of a withdrawn publication, for members only."""
+    assert t.cycle is not None
+    return sees_cycle(who, t) and (t.cycle.status != S.WITHDRAWN or who.member(t.muni))
 
 
 def sees_summary(who: Who, t: Target) -> bool:
     assert t.cycle is not None
-    return sees_cycle(who, t) and (t.cycle.status in COMPILED or who.sec(t.muni)
+    return reads_cycle_content(who, t) and (t.cycle.status in COMPILED or who.sec(t.muni)
                                    or who.viewer(t.muni))
 
 
@@ -111,6 +119,17 @@ def sets_up_cycle(who: Who, t: Target) -> bool:
     return manages_cycle(who, t) and t.cycle.status in {S.PREPARING, S.COLLECTING}
 
 
+def waives(who: Who, t: Target) -> bool:
+    """「未提出のまま進める」: the 事務局 while reports are gathered."""
+    assert t.cycle is not None
+    return manages_cycle(who, t) and t.cycle.status in {S.COLLECTING, S.COMPILING}
+
+
+def withdraws(who: Who, t: Target) -> bool:
+    assert t.cycle is not None
+    return manages_cycle(who, t) and t.cycle.status == S.PUBLISHED
+
+
 def writes_opinion(who: Who, t: Target) -> bool:
     assert t.cycle is not None
     return sees_cycle(who, t) and who.committee(t.muni) and t.cycle.status == S.REVIEWING
@@ -124,8 +143,9 @@ def responds(who: Who, t: Target) -> bool:
 def sees_entry(who: Who, t: Target) -> bool:
     m, c = t.muni, t.cycle
     assert c is not None and t.org is not None
-    return sees_cycle(who, t) and (who.sec(m) or who.viewer(m) or who.committee(m)
-                                   or t.org.pk in who.staff_orgs or c.status in COMPILED)
+    return reads_cycle_content(who, t) and (who.sec(m) or who.viewer(m) or who.committee(m)
+                                            or t.org.pk in who.staff_orgs
+                                            or c.status in COMPILED)
 
 
 def sees_history(who: Who, t: Target) -> bool:
@@ -163,14 +183,12 @@ def rates(who: Who, t: Target) -> bool:
 
 def corrects(who: Who, t: Target) -> bool:
     assert t.cycle is not None
-    return sees_entry(who, t) and who.sec(t.muni) and t.cycle.status in {S.CONFIRMED,
-                                                                         S.PUBLISHED}
+    return sees_entry(who, t) and who.sec(t.muni) and t.cycle.status in FROZEN
 
 
 def restores(who: Who, t: Target) -> bool:
     assert t.cycle is not None
-    return sees_history(who, t) and who.sec(t.muni) and t.cycle.status not in {S.CONFIRMED,
-                                                                               S.PUBLISHED}
+    return sees_history(who, t) and who.sec(t.muni) and t.cycle.status not in FROZEN
 
 
 def exchanges_workbook(who: Who, t: Target) -> bool:
@@ -253,6 +271,10 @@ SPECS: dict[str, Spec] = {
     "progress:cycle_move": write("cycles", manages_cycle),
     "progress:cycle_edit": Spec("cycles", {GET: sets_up_cycle, POST: sets_up_cycle}),
     "progress:cycle_delete": Spec("cycles", {GET: sets_up_cycle, POST: sets_up_cycle}),
+
+
+    "progress:cycle_waive": write("cycles", waives),
+    "progress:cycle_withdraw": write("cycles", withdraws),
     "progress:opinion_create": write("cycles", writes_opinion),
     "progress:opinion_respond": write("opinions", responds),
     "packets": Spec("cycles", {GET: reads_packets, POST: makes_packets}),

@@ -9,7 +9,7 @@ from sasaeai.exchange.planjson import export_plan
 from sasaeai.indicators import actions as indicator_actions
 from sasaeai.indicators.models import Indicator, JudgementOverride
 from sasaeai.plans.models import Plan
-from sasaeai.progress import actions
+from sasaeai.progress import actions, actions_states
 from sasaeai.progress.models import Cycle, Entry
 from sasaeai.testing import AreaFactory, PlanFactory, World, build_review
 
@@ -99,6 +99,8 @@ def test_the_public_reads_every_entry_of_a_published_cycle_but_no_return_reason(
     returned = review.entry(review.watch, review.dept)
     actions.return_entry(by=world.sato, entry=returned, comment="件数の根拠を添えてください。",
                          expected_version=returned.version)
+    actions_states.waive_entries(by=world.sato, cycle=cycle, entry_ids=[returned.pk],
+                                 reason="期限までに再提出がなかったため")
     for step in (Cycle.Status.REVIEWING, Cycle.Status.CONFIRMED, Cycle.Status.PUBLISHED):
         cycle = move(step)
     public = Entry.objects.filter(cycle__plan=world.published).public()
@@ -108,6 +110,7 @@ def test_the_public_reads_every_entry_of_a_published_cycle_but_no_return_reason(
     assert "件数の根拠" not in str(body)
     entry_page = Client().get(returned.get_absolute_url()).content.decode()
     assert "差戻し" in entry_page and "件数の根拠" not in entry_page
+    assert "期限までに再提出がなかったため" in entry_page
     sato = Client()
     sato.force_login(world.sato)
     assert "件数の根拠" in sato.get(returned.get_absolute_url()).content.decode()

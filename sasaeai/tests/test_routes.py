@@ -58,6 +58,7 @@ ROUTES: dict[str, str] = {
     "progress:cycles": PUBLIC, "progress:cycle_create": LOGIN, "progress:scale_choose": LOGIN,
     "progress:cycle": PUBLIC, "progress:cycle_move": LOGIN,
     "progress:cycle_edit": LOGIN, "progress:cycle_delete": LOGIN, "progress:summary": PUBLIC,
+    "progress:cycle_waive": LOGIN, "progress:cycle_withdraw": LOGIN,
     "progress:opinion_create": LOGIN, "progress:opinion_respond": LOGIN,
     "progress:entry": PUBLIC, "progress:entry_save": LOGIN, "progress:entry_submit": LOGIN,
     "progress:entry_return": LOGIN, "progress:entry_accept": LOGIN, "progress:entry_rate": LOGIN,

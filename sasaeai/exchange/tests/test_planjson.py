@@ -14,7 +14,7 @@ from sasaeai.audit.models import AuditEvent
 from sasaeai.exchange.planimport import SCHEMA_PATH, PlanImportError, check_document, import_plan
 from sasaeai.exchange.planjson import export_plan
 from sasaeai.plans.models import Plan
-from sasaeai.progress.models import Cycle
+from sasaeai.progress.models import Cycle, Entry
 from sasaeai.testing import World
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,39 @@ def test_the_public_file_holds_only_published_cycles_and_no_names(world: World):
     for cycle in shimotsuke["cycles"]:
         assert all("return_comment" not in e for e in cycle["entries"])
         assert all("author_label" not in o for o in cycle["opinions"])
+
+
+def test_a_correction_a_waiver_and_a_withdrawal_travel_with_the_cycle():
+    """下野市's published cycle, one report corrected after 確定 and the publication withdrawn:
+    the file carries the 訂正 (date, reason), the waiver and the withdrawal, and comes back
+    unchanged; the public file leaves the withdrawn cycle out."""
+    from sasaeai.progress import actions, actions_states
+
+    plan = demo_plan("092169", None)
+    cycle = Cycle.objects.get(plan=plan)
+    entry = cycle.entries.order_by("id").first()
+    assert entry is not None
+    entry.cycle = cycle
+    actions.correct_entry(by=None, entry=entry, data={"progress": entry.progress + "（訂正）"},
+                          reason="参加者数の誤記を訂正", expected_version=entry.version)
+    Entry.objects.filter(pk=entry.pk).update(waiver_reason="記録のみ（提出済の報告）")
+    cycle.refresh_from_db()
+    actions_states.withdraw_publication(by=None, cycle=cycle, reason="集計の誤りのため",
+                                        expected_version=cycle.version)
+    document = export_plan(plan)
+    [row] = document["cycles"]
+    assert (row["status"], row["withdrawal_reason"]) == ("withdrawn", "集計の誤りのため")
+    [corrected] = [e for e in row["entries"] if "corrections" in e]
+    assert [c["reason"] for c in corrected["corrections"]] == ["参加者数の誤記を訂正"]
+    assert corrected["waiver_reason"] == "記録のみ（提出済の報告）"
+    assert check_document(document) == []
+    result = import_plan(by=None, municipality=plan.municipality,
+                         doc=json.loads(json.dumps(document, ensure_ascii=False)), slug="copy")
+    assert result is not None
+    again = export_plan(Plan.objects.get(pk=result.plan.pk))
+    again["plan"].pop("slug"), document["plan"].pop("slug")
+    assert again == document
+    assert export_plan(plan, public=True)["cycles"] == []
 
 
 def broken(**changes) -> dict:

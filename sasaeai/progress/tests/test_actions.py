@@ -88,7 +88,7 @@ def test_it_walks_the_whole_cycle_from_input_to_publication(review: Review):
     returned = actions.return_entry(by=w.sato, entry=review.entry(review.watch, review.dept),
                                     comment="実績の件数を書いてください。", expected_version=3)
     assert returned.status == Entry.Status.RETURNED
-    with pytest.raises(ValidationError, match="未提出の報告が1件"):
+    with pytest.raises(ValidationError, match="差戻し）が1件"):
         actions.move_cycle(by=w.sato, cycle=review.refresh(), to=S.COMPILING,
                            expected_version=review.cycle.version)
     fill(review, review.dept, review.watch, "見守り訪問を延べ120件行いました。")

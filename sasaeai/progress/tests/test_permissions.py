@@ -94,6 +94,8 @@ def urls(review: Review, entry: Entry) -> dict[str, str]:
         "scale": reverse("progress:scale_choose", args=[code, slug]),
         "edit": reverse("progress:cycle_edit", args=[code, slug, c]),
         "delete": reverse("progress:cycle_delete", args=[code, slug, c]),
+        "waive": reverse("progress:cycle_waive", args=[code, slug, c]),
+        "withdraw": reverse("progress:cycle_withdraw", args=[code, slug, c]),
     }
 
 
@@ -124,6 +126,8 @@ COLLECTING: Matrix = {
     # The cycle's setup: the 事務局 only (the entry's version sent is not the cycle's: refused).
     "edit": [200, 403, 403, 404, 403, 404, LOGIN],
     "delete": [REFUSED, 403, 403, 404, 403, 404, LOGIN],
+    # 「未提出のまま進める」: the 事務局 only (no report chosen here → refused with a message).
+    "waive": [REFUSED, 403, 403, 404, 403, 404, LOGIN],
 }
 
 
@@ -178,6 +182,8 @@ PUBLISHED: Matrix = {
     # A published cycle's setup is no longer changed, nor the cycle deleted.
     "edit": [403, 403, 403, 403, 403, 403, LOGIN],
     "delete": [403, 403, 403, 403, 403, 403, LOGIN],
+    # Withdrawing the publication: the 事務局 only, and only with the box ticked (not here).
+    "withdraw": [REFUSED, 403, 403, 403, 403, 403, LOGIN],
 }
 
 
@@ -221,6 +227,7 @@ def test_it_leaves_no_progress_route_out_of_the_matrices():
         "opinion": "opinion_create", "create": "cycle_create", "workbook": "workbook_download",
         "upload": "workbook_upload", "apply": "workbook_apply", "scale": "scale_choose",
         "edit": "cycle_edit", "delete": "cycle_delete",
+        "waive": "cycle_waive", "withdraw": "cycle_withdraw",
     }
     covered = {names[r.split(":")[1]] for r in covered}
     # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below.
