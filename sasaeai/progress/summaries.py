@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from sasaeai.accounts.access import Standing
 from sasaeai.indicators.judgement import Judgement
@@ -83,19 +85,26 @@ def opinions_text(entry: Entry) -> str:
 # CSV): every field of the report, the number apart from its text so that it stays a number.
 REPORT_COLUMNS = ("状態", "実績", "実績（数値）", "実績の単位", "進捗状況", "課題", "今後の方向性",
                   "今後の方向性（内容）", "自己評価", "委員会評価", "委員会評価の理由",
-                  "委員会の意見と市の考え方", "成果指標（最新値・判定）")
+                  "委員会の意見と市の考え方", "成果指標（最新値・判定）", "未提出のまま進める理由", "訂正")
+
+
+def day_label(moment: datetime) -> str:
+    """「2026年12月5日」, the day in Japan."""
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日"
 
 
 def report_cells(entry: Entry, row: SummaryRow) -> list[str | Decimal | None]:
     """One report as the cells of REPORT_COLUMNS."""
     value = entry.results_value.normalize() if entry.results_value is not None else None
+    corrections = "\n".join(f"{day_label(c.at)}：{c.reason}" for c in entry.corrections)
     return [entry.get_status_display(), entry.results, value, entry.results_unit,
             entry.progress, entry.issues,
             entry.get_direction_display() if entry.direction else "", entry.direction_text,
             entry.self_rating_verbatim or entry.self_rating,
             entry.committee_rating_verbatim or entry.committee_rating,
             entry.committee_reason, opinions_text(entry),
-            "\n".join(f.line for f in row.indicators)]
+            "\n".join(f.line for f in row.indicators), entry.waived_reason, corrections]
 
 
 def unit_figures(cycle: Cycle) -> tuple[dict[int, list[Figure]], dict[int, list[Figure]]]:
