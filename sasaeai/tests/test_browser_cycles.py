@@ -25,6 +25,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RETURN_REASON = "差戻しテスト：参加者の延べ人数を書き加えてください（内部の連絡）。"
 
 
+# What spills past the edge, named in the failure.
+WIDEST = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right
+    > window.innerWidth + 1 && !e.closest('.table-scroll')).slice(0, 3).map(e => e.outerHTML
+    .slice(0, 200))"""
+
+
 class People:
     """One browser context per persona, signed in once for the whole test (a second sign-in
     within the same 30 s would need a TOTP code already used), with console errors collected."""
@@ -53,6 +59,9 @@ class People:
         for width in (1366, 390):
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=self.tmp_path / f"{name}-{width}.png", full_page=True)
+            # Nothing spills past a phone's edge: wide tables scroll inside their own region.
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (name, width, page.evaluate(WIDEST))
         page.set_viewport_size({"width": 1366, "height": 900})
 
     def close(self) -> None:
