@@ -122,11 +122,10 @@ def accept_entry(page) -> None:
 
 
 def waive_the_rest(page, cycle_url: str) -> int:
+    """Every report not handed in, in one tick, with one reason."""
     page.goto(cycle_url)
-    boxes = page.locator("input[name=entries]")
-    count = boxes.count()
-    for index in range(count):
-        boxes.nth(index).check()
+    count = page.locator("input[name=entries]").count()
+    page.get_by_label(f"提出されていない報告をすべて選ぶ（{count}件）").check()
     page.get_by_label("未提出のまま進める理由").fill("担当課の人事異動のため今回は報告なし。")
     page.get_by_role("button", name="選んだ報告を「未提出のまま進める」と記録する").click()
     expect(page.get_by_text(f"{count}件の報告を「未提出のまま進める」と記録しました。")).to_be_visible()
