@@ -104,12 +104,14 @@ class ConfirmMoveForm(MoveForm):
 
 
 class WaiveForm(forms.Form):
-    """「未提出のまま進める」 for the chosen reports not handed in, with one reason."""
+    """「未提出のまま進める」 for the chosen reports not handed in, with one reason. A plan with
+    thirty units and two organisations on each leaves dozens unsubmitted: one tick takes them all."""
 
+    every = forms.BooleanField(label="提出されていない報告をすべて選ぶ", required=False)
     entries = forms.TypedMultipleChoiceField(
         label="未提出のまま進める報告", coerce=int, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "未提出のまま進める報告を選んでください。",
-                        "invalid_choice": "選べない報告が含まれています。ページを読み込み直してください。"})
+        required=False,
+        error_messages={"invalid_choice": "選べない報告が含まれています。ページを読み込み直してください。"})
     reason = forms.CharField(
         label="未提出のまま進める理由", widget=forms.Textarea(attrs={"rows": 2}),
         help_text="報告とともに、まとめ・委員会資料・公開ページに表示されます。",
@@ -120,6 +122,16 @@ class WaiveForm(forms.Form):
         field = self.fields["entries"]
         assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101  (declared above)
         field.choices = [(e.pk, f"{e}（{e.get_status_display()}）") for e in entries]
+        self.fields["every"].label = f"提出されていない報告をすべて選ぶ（{len(entries)}件）"
+        self.listed = [e.pk for e in entries]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("every"):
+            cleaned["entries"] = self.listed
+        elif "entries" in cleaned and not cleaned["entries"]:
+            self.add_error("entries", "未提出のまま進める報告を選んでください。")
+        return cleaned
 
 
 class WithdrawForm(VersionForm):

@@ -261,7 +261,8 @@ def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Sta
         "rating_form": RatingForm(initial={"version": entry.version,
                                            "rating": entry.committee_rating_verbatim,
                                            "reason": entry.committee_reason})
-        if standing.can_rate_entry(cycle) else None,
+        # Without a scale there is nothing to rate against: no form that every save refuses.
+        if standing.can_rate_entry(cycle) and cycle.rating_scale_id is not None else None,
         "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
         "opinions": list(entry.opinions.all()),
         "respond_allowed": standing.can_respond_opinion(cycle),

@@ -102,6 +102,20 @@ def test_it_lists_what_blocks_the_move_and_records_the_reason_from_the_cycle_pag
     assert move(review, S.REVIEWING).status == S.REVIEWING
 
 
+def test_it_records_every_report_not_handed_in_with_one_tick(review: Review):
+    """Thirty units with two organisations each leave dozens unsubmitted: 佐藤 ticks them all."""
+    waiting = set(review.cycle.entries.blocking_review().values_list("pk", flat=True))
+    assert len(waiting) > 1
+    sato = signed_in(review.world.sato)
+    page = sato.get(url(review, "cycle")).content.decode()
+    assert f"提出されていない報告をすべて選ぶ（{len(waiting)}件）" in page
+    response = sato.post(url(review, "cycle_waive"), {"every": "on", "reason": WAIVER}, follow=True)
+    assert f"{len(waiting)}件の報告を「未提出のまま進める」と記録しました。" in response.content.decode()
+    assert set(review.cycle.entries.exclude(waiver_reason="").values_list("pk", flat=True)) == waiting
+    response = sato.post(url(review, "cycle_waive"), {"reason": WAIVER}, follow=True)
+    assert "未提出のまま進める報告を選んでください。" in response.content.decode()
+
+
 def test_it_refuses_a_waiver_without_a_reason_or_for_a_report_handed_in(review: Review):
     returned = compile_with_one_returned(review)
     accepted = review.entry(review.salon, review.dept)
