@@ -247,10 +247,10 @@ class Standing:
         return self.reads_everything or self.staff
 
     def can_read_entry_text(self, entry: Any, cycle: Any = None) -> bool:
-        """Whether a visible entry's text is shown: to the public only once handed in, or
-        when its cycle is published."""
-        cycle = cycle or entry.cycle
-        return self.can_view_history(cycle) or entry.is_handed_in or cycle.is_published
+        """Whether a visible entry's text is shown: to those who follow the drafts, and to
+        everyone else only once handed in (a published cycle may have gone on without a report:
+        its draft stays the members')."""
+        return self.can_view_history(cycle or entry.cycle) or entry.is_handed_in
 
     def can_edit_entry(self, entry: Any, cycle: Any = None) -> bool:
         cycle = cycle or entry.cycle

@@ -216,7 +216,8 @@ def gather(plan: Plan, *, public: bool, cycles: bool) -> Rows:
             "targets", "observations", Prefetch("overrides", queryset=overrides.order_by("at", "id")))
             .order_by("order", "id")),
         cycles=chosen,
-        entries={c.pk: list(Entry.objects.filter(cycle=c).with_corrections().order_by("id"))
+        entries={c.pk: [e.for_reader(public=public) for e in
+                        Entry.objects.filter(cycle=c).with_corrections().order_by("id")]
                  for c in chosen},
         opinions={c.pk: list(Opinion.objects.filter(cycle=c).order_by("created_at", "id"))
                   for c in chosen},

@@ -122,11 +122,11 @@ def unit_figures(cycle: Cycle) -> tuple[dict[int, list[Figure]], dict[int, list[
     return by_initiative, by_element
 
 
-def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
+def summary_groups(cycle: Cycle, *, public: bool = False) -> list[SummaryGroup]:
     """基本目標 → 取組 → one row per organization, in the plan's order (the seed's layout).
 
     A row carries the indicators of its unit: an initiative's own and those of the element it
-    belongs to; an element's own."""
+    belongs to; an element's own. For the public, each report is its public projection."""
     entries = list(cycle.entries.select_related(
         "initiative__element", "element", "organization",
     ).prefetch_related(
@@ -136,6 +136,7 @@ def summary_groups(cycle: Cycle) -> list[SummaryGroup]:
     goals = cycle.plan.top_goals()
     groups: list[SummaryGroup] = []
     for entry in entries:
+        entry = entry.for_reader(public=public)
         subject = entry.subject
         goal = goals.get(entry.initiative.element_id if entry.initiative else entry.element_id)
         if not groups or groups[-1].goal != goal:
@@ -174,7 +175,7 @@ def summary_opinions(cycle: Cycle) -> list[Opinion]:
 def summary_context(cycle: Cycle, standing: Standing) -> dict[str, Any]:
     """What the template progress/summary.html shows."""
     plan = cycle.plan
-    groups = summary_groups(cycle)
+    groups = summary_groups(cycle, public=not standing.member)
     return {"plan": plan, "municipality": plan.municipality, "cycle": cycle,
             "standing": standing,
             "groups": groups,

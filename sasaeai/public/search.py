@@ -124,8 +124,8 @@ def _entries(plan: Plan, user: Any, terms: list[str], base: str) -> Group | None
         cycle.plan = plan
     visible = [pk for pk, c in cycles.items() if standing.can_view_cycle(c)]
     rows = Entry.objects.filter(cycle_id__in=visible)
-    if not standing.member:
-        rows = rows.public()
+    if not standing.member:  # the public finds a report's words only once it was handed in
+        rows = rows.public().handed_in()
     rows = (rows.filter(_matches(["progress", "issues", "results", "direction_text"], terms))
             .select_related("organization", "initiative", "element").order_by("cycle_id", "id"))
     shown = [e for e in rows[:MAX_HITS * 2] if standing.can_view_entry(e, cycles[e.cycle_id])]

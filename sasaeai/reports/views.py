@@ -41,7 +41,7 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     cycle, standing = get_summary_cycle_for_user(request.user, code, slug, pk)
     if export not in {"xlsx", "pdf", "csv"}:
         return render(request, "progress/summary.html", summary_context(cycle, standing))
-    groups = summary_groups(cycle)
+    groups = summary_groups(cycle, public=not standing.member)
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
     if export == "csv":
         return opendata.attachment(summary_csv(cycle, groups),

@@ -41,6 +41,7 @@ MARKERS = {
     "override_author": "MARKER-OVERRIDER-1e9d", "superseded_reason": "MARKER-SUPERSEDED-8b47",
     "predecessor_title": "MARKER-PREDECESSOR-TITLE-0c6e",
     "predecessor_slug": "marker-predecessor-slug-5f21", "return_reason": "MARKER-RETURN-a7d3",
+    "waived_draft": "MARKER-WAIVED-DRAFT-3c9e",
 }
 SKIP = ("/admin/", "/accounts/logout/", "/static/", "/api/docs")
 HREF = re.compile(r'href="([^"#]+)')
@@ -147,12 +148,19 @@ def publish_a_cycle_with_a_returned_entry(world: World) -> None:
         return actions.move_cycle(by=sato, cycle=cycle, to=to, expected_version=cycle.version)
 
     cycle = move(Cycle.Status.COLLECTING)
-    for entry in Entry.objects.filter(cycle=cycle):
+    *handed, drafted = list(Entry.objects.filter(cycle=cycle).order_by("id"))
+    for entry in handed:
         entry.cycle = cycle
         saved = actions.save_entry(by=sato, entry=entry, data={"progress": "実施しました。"},
                                    expected_version=entry.version)
         saved.cycle = cycle
         actions.submit_entry(by=sato, entry=saved, expected_version=saved.version)
+    # A draft never handed in: the cycle goes on without it, and its text stays the members'.
+    drafted.cycle = cycle
+    actions.save_entry(by=sato, entry=drafted, data={"progress": MARKERS["waived_draft"]},
+                       expected_version=drafted.version)
+    actions_states.waive_entries(by=sato, cycle=cycle, entry_ids=[drafted.pk],
+                                 reason="担当課の異動で期限までに書けなかったため")
     cycle = move(Cycle.Status.COMPILING)
     returned = Entry.objects.filter(cycle=cycle).order_by("id").first()
     assert returned is not None
@@ -205,7 +213,8 @@ def test_the_markers_are_there_for_those_who_may_see_them(world: World):
     pages = crawl(sato, ["/479001/"], limit=400)
     found = {name for name, marker in MARKERS.items() if any(marker in t for t in pages.values())}
     assert {"draft", "unpublished_cycle", "opinion", "question", "override_author",
-            "superseded_reason", "predecessor_title", "predecessor_slug", "return_reason"} <= found
+            "superseded_reason", "predecessor_title", "predecessor_slug", "return_reason",
+            "waived_draft"} <= found
     assert "other_city" not in found
 
 

@@ -57,9 +57,14 @@ class Entry(Projected, models.Model):
     Public projection: entries of public cycles, without the return reason (差戻しの理由, for
     the municipality's members only) nor who last changed them or recorded the waiver. The
     waiver's reason (「未提出のまま進める」) and the corrections' dates and reasons are public:
-    they are what keeps a published report honest."""
+    they are what keeps a published report honest. What an organization wrote but never handed
+    in (a draft, or a returned report the cycle went on without) stays the members': the public
+    reads that it was not handed in and why, not the text."""
 
     PRIVATE_FIELDS = frozenset({"return_comment", "updated_by", "waived_by"})
+    # The report's own words and figures, shown to the public only once handed in.
+    WRITTEN_FIELDS = ("results", "results_value", "results_unit", "progress", "issues",
+                      "direction", "direction_text", "self_rating", "self_rating_verbatim")
 
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "未着手"
@@ -155,6 +160,13 @@ class Entry(Projected, models.Model):
                 condition=Q(element__isnull=False),
             ),
         ]
+
+    def public_copy(self) -> Entry:
+        shown = super().public_copy()
+        if not self.is_handed_in:
+            for name in self.WRITTEN_FIELDS:
+                setattr(shown, name, None if name == "results_value" else "")
+        return shown
 
     def __str__(self) -> str:
         return f"{self.subject}（{self.organization.label}）"
