@@ -161,13 +161,6 @@ class Entry(Projected, models.Model):
             ),
         ]
 
-    def public_copy(self) -> Entry:
-        shown = super().public_copy()
-        if not self.is_handed_in:
-            for name in self.WRITTEN_FIELDS:
-                setattr(shown, name, None if name == "results_value" else "")
-        return shown
-
     def __str__(self) -> str:
         return f"{self.subject}（{self.organization.label}）"
 
@@ -176,6 +169,13 @@ class Entry(Projected, models.Model):
         return reverse(
             "progress:entry", args=[plan.municipality.code, plan.slug, self.cycle_id, self.pk]
         )
+
+    def public_copy(self) -> Entry:
+        shown = super().public_copy()
+        if not self.is_handed_in:
+            for name in self.WRITTEN_FIELDS:
+                setattr(shown, name, None if name == "results_value" else "")
+        return shown
 
     @property
     def is_editable(self) -> bool:
