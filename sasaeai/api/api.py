@@ -368,8 +368,11 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
     rows, opinions = Entry.objects.filter(cycle=cycle), Opinion.objects.filter(cycle=cycle)
     if not standing.member:  # the public projection, as on the public site
         rows, opinions = rows.public(), opinions.public()
-    entries = [e for e in rows.select_related("organization").with_corrections()
-               .order_by("id") if standing.can_view_entry(e, cycle)]
+    # A report not handed in is listed (with why the cycle went on without it), its words only
+    # for those who follow the drafts: the same projection as the pages.
+    entries = [e if standing.can_read_entry_text(e, cycle) else e.public_copy()
+               for e in rows.select_related("organization").with_corrections().order_by("id")
+               if standing.can_view_entry(e, cycle)]
     return {
         **_cycle(cycle),
         "entries": [{"id": e.pk, "initiative": e.initiative_id, "element": e.element_id,
@@ -378,7 +381,7 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
                      "self_rating": e.self_rating, "committee_rating": e.committee_rating,
                      "waived_reason": e.waived_reason,
                      "corrections": [{"at": c.at, "reason": c.reason} for c in e.corrections]}
-                    for e in entries if standing.can_read_entry_text(e, cycle)],
+                    for e in entries],
         "opinions": [{"id": o.pk, "entry": o.entry_id, "text": o.text, "response": o.response}
                      for o in opinions.order_by("created_at", "id")],
     }
