@@ -604,3 +604,7 @@ class Packet(models.Model):
     @property
     def has_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+
+# Kept in its own module (this one is long); imported here so Django finds the model.
+from sasaeai.progress.models_figures import FigureRequest as FigureRequest  # noqa: E402
