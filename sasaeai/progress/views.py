@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from sasaeai.accounts.access import Standing, duties_of, forbid_unless, get_plan_and_standing
+from sasaeai.indicators.models import Indicator
 from sasaeai.lib.values import ascii_int
 from sasaeai.progress import actions
 from sasaeai.progress.access import (
@@ -189,6 +190,10 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
         "entries": visible,
         "figures": [f.for_reader(public=not standing.member) for f in figures
                     if standing.can_view_figure(f, cycle)],
+        # Computed from the surveys: shown, never asked of an organisation.
+        "survey_computed": list(Indicator.objects.for_plan(cycle.plan)
+                                .filter(survey_measure__isnull=False)
+                                .order_by("order", "id")),
         "mine": mine,
         "dashboard": dashboard(cycle, entries) if standing.can_view_dashboard(cycle) else [],
         "status_counts": Counter(e.status for e in entries),

@@ -71,8 +71,9 @@ def to_confirmed(cycle: Cycle) -> Cycle:
 
 def test_it_reads_the_reporting_department_from_the_source_text():
     organizations = list(Organization.objects.filter(municipality__code=CODE))
-    assert department_named_in("防災管理課調べ", organizations).name == "防災管理課"
-    assert department_named_in("市民協働課（各年4月1日）", organizations).name == "市民協働課"
+    named = [department_named_in(text, organizations) for text in ("防災管理課調べ",
+                                                                    "市民協働課（各年4月1日）")]
+    assert [o.name if o else None for o in named] == ["防災管理課", "市民協働課"]
     assert department_named_in("アンケート調査", organizations) is None
     assert department_named_in("", organizations) is None
 
@@ -85,8 +86,10 @@ def test_it_asks_the_departments_named_in_the_sources_and_not_the_surveys():
     asked = {(f.indicator.name, f.organization.name, f.year, f.status)
              for f in cycle.figure_requests.select_related("indicator", "organization")}
     assert asked == {(BOUSAI, "防災管理課", 2024, FigureRequest.Status.NOT_STARTED)}
-    assert Indicator.objects.get(plan=omitama(), name=BOUSAI).reporting_organization.name == (
-        "防災管理課")
+    reporter = Indicator.objects.get(plan=omitama(), name=BOUSAI).reporting_organization
+    assert reporter is not None and reporter.name == "防災管理課"
+    page = logged_in(user("jimukyoku")).get(cycle.get_absolute_url()).text
+    assert "アンケート調査から計算する指標（組織には照会しません）" in page and KYODO in page
 
 
 def test_it_shows_the_department_its_figures_on_the_task_page_with_last_year_and_the_target():
