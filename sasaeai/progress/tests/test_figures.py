@@ -210,3 +210,23 @@ def test_it_lets_the_secretariat_name_who_reports_an_indicator():
     page = logged_in(user("jimukyoku")).get(
         reverse("indicators:detail", args=[CODE, "dai3ji", indicator.pk])).text
     assert "実績を報告する組織" in page
+
+
+def test_it_refuses_a_save_from_a_stale_page_and_a_save_after_the_hand_in():
+    cycle = open_cycle()
+    tanaka = user("tanto")
+    figure = figure_of(cycle, BOUSAI)
+    actions_figures.save_figure(by=tanaka, figure=figure, data={"verbatim": "84.5%"},
+                                expected_version=1)
+    with pytest.raises(actions_figures.FigureConflict):
+        actions_figures.save_figure(by=tanaka, figure=figure, data={"verbatim": "10%"},
+                                    expected_version=1)
+    actions_figures.save_figure(by=tanaka, figure=figure, data={"verbatim": "84.5%"},
+                                expected_version=2, submit=True)
+    # The form was loaded before the hand-in: the locked row decides, not the loaded one.
+    with pytest.raises(PermissionDenied):
+        actions_figures.save_figure(by=tanaka, figure=figure, data={"verbatim": "10%"},
+                                    expected_version=3)
+    figure.refresh_from_db()
+    assert (figure.status, figure.verbatim, figure.version) == (
+        FigureRequest.Status.SUBMITTED, "84.5%", 3)
