@@ -279,6 +279,26 @@ class Standing:
     def can_restore_entry(self, cycle: Any) -> bool:
         return self.secretariat and not cycle.is_frozen
 
+    # Indicator figures asked in a cycle (FigureRequest) ---------------------------------------
+
+    def can_assign_indicator_reporter(self, indicator: Any = None) -> bool:
+        """Name the organisation a cycle asks for an indicator's figure."""
+        return self.secretariat
+
+    def can_view_figure(self, figure: Any, cycle: Any = None) -> bool:
+        """As a report: its organisation's 担当, the 事務局, 閲覧 and the committee from the
+        start; everyone who reads the cycle once it is compiled."""
+        return self.can_view_entry(figure, cycle or figure.cycle)
+
+    def can_edit_figure(self, figure: Any, cycle: Any = None) -> bool:
+        return self.can_edit_entry(figure, cycle)
+
+    def can_return_figure(self, figure: Any, cycle: Any = None) -> bool:
+        return self.can_return_entry(figure, cycle)
+
+    def can_accept_figure(self, figure: Any, cycle: Any = None) -> bool:
+        return self.can_accept_entry(figure, cycle)
+
     # Opinions -------------------------------------------------------------------------------
 
     def can_write_opinion(self, cycle: Any) -> bool:

@@ -33,6 +33,7 @@ from sasaeai.indicators.tables import (
 from sasaeai.lib.values import TargetKind
 from sasaeai.lib.wareki import Year
 from sasaeai.plans.models import Plan, PlanElement
+from sasaeai.tenancy.models import Organization
 
 
 @transaction.atomic
@@ -241,3 +242,45 @@ def import_indicator_table(*, by: Any, plan: Plan, table: Table, expected_digest
             note=f"{item.indicator.name}：表の{change.row.line}行目「{figure.header}」から登録しました。"))
     record_all(events)
     return changes
+
+
+@transaction.atomic
+def add_actual_observation(*, by: Any, indicator: Indicator, year: int | None,
+                           value: Any, verbatim: str, status: str, note: str = "",
+                           reason: str = "") -> Observation:
+    """Register a year's 実績値 (a figure reported in a cycle): never over one already there."""
+    if not Standing.of(by, indicator.plan).can_import_indicators(indicator.plan):
+        raise PermissionDenied("実績値を登録できるのは事務局です。")
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    if Observation.objects.filter(indicator=indicator, role=Observation.Role.ACTUAL,
+                                  year=year, year_end=None).exists():
+        raise ValidationError("この年度の実績値は既に登録されています。")
+    observation = Observation(
+        indicator=indicator, role=Observation.Role.ACTUAL, year=year,
+        year_kind="fiscal", value=value, verbatim=verbatim[:200], status=status,
+        note=note[:300])
+    observation.full_clean(exclude=["indicator"])
+    observation.save()
+    record(by=by, action="indicators.figure.add", obj=observation, after=snapshot(observation),
+           municipality_code=indicator.plan.municipality.code,
+           note=f"{indicator.name}：{reason}" if reason else indicator.name)
+    return observation
+
+
+@transaction.atomic
+def set_reporting_organization(*, by: Any, indicator: Indicator,
+                               organization: Organization | None) -> Indicator:
+    """Name the organisation a cycle asks for this indicator's figure (none: not asked)."""
+    plan = indicator.plan
+    if not Standing.of(by, plan).can_assign_indicator_reporter(indicator):
+        raise PermissionDenied("実績を報告する組織を決められるのは事務局です。")
+    if organization is not None and organization.municipality_id != plan.municipality_id:
+        raise ValidationError({"organization": "この自治体の組織を選んでください。"})
+    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    before = snapshot(current)
+    current.reporting_organization = organization
+    current.save(update_fields=["reporting_organization"])
+    record(by=by, action="indicators.indicator.reporter", obj=current, before=before,
+           after=snapshot(current), municipality_code=plan.municipality.code,
+           note=organization.name if organization else "報告する組織なし")
+    return current

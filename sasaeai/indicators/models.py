@@ -102,6 +102,11 @@ class Indicator(models.Model):
         Organization, verbose_name="出典の組織", on_delete=models.SET_NULL, null=True,
         blank=True, related_name="indicators",
     )
+    reporting_organization = models.ForeignKey(
+        Organization, verbose_name="実績を報告する組織", on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="reported_indicators",
+        help_text="評価サイクルでこの組織に年度の実績値を照会します",
+    )
     definition = models.TextField("定義", blank=True)
     rationale = models.TextField("設定理由", blank=True)
     note = models.TextField("注記", blank=True)

@@ -22,6 +22,7 @@ from sasaeai.indicators.judgement import ORDER, Judgement, Rule
 from sasaeai.indicators.models import Indicator, JudgementOverride, JudgementRule
 from sasaeai.lib.values import ascii_int
 from sasaeai.plans.models import Plan, PlanElement
+from sasaeai.tenancy.models import Organization
 
 
 @dataclass
@@ -166,6 +167,9 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
         "history": list(indicator.overrides.all()) if standing.can_view_internal_notes() else [],
         "form": OverrideForm(rule=rule, initial={"category": judgement.category})
         if standing.can_override_judgement(indicator) else None,
+        "reporter_form": ReporterForm(plan=plan, initial={
+            "organization": indicator.reporting_organization_id})
+        if standing.can_assign_indicator_reporter(indicator) else None,
         "chart_svg": charts.indicator_chart_svg(indicator),
         "chart_rows": charts.chart_table(indicator),
         "goal": plan.top_goals().get(indicator.element_id),
@@ -194,6 +198,38 @@ def indicator_override(request: HttpRequest, code: str, slug: str, pk: int) -> H
     else:
         messages.success(request, "判定を修正しました。計算による判定も併せて表示します。")
     return redirect(target)
+
+
+class ReporterForm(forms.Form):
+    organization = forms.ModelChoiceField(label="実績を報告する組織", required=False,
+                                          queryset=Organization.objects.none(),
+                                          empty_label="（出典の担当課）")
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        if isinstance(field, forms.ModelChoiceField):  # always: declared above
+            field.queryset = Organization.objects.filter(municipality_id=plan.municipality_id)
+
+
+@require_POST
+@login_required
+def indicator_reporter(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
+    plan, standing = get_plan_and_standing(request.user, code, slug)
+    indicator = get_object_or_404(Indicator, plan=plan, pk=pk)
+    indicator.plan = plan
+    forbid_unless(standing.can_assign_indicator_reporter(indicator),
+                  "実績を報告する組織を決められるのは事務局です。")
+    form = ReporterForm(request.POST, plan=plan)
+    if not form.is_valid():
+        messages.error(request, "この自治体の組織を選んでください。")
+    else:
+        chosen = form.cleaned_data["organization"]
+        actions.set_reporting_organization(by=request.user, indicator=indicator,
+                                           organization=chosen)
+        messages.success(request, f"実績を報告する組織を「{chosen.name}」にしました。" if chosen
+                         else "実績を報告する組織を空欄にしました。出典に担当課の名前があれば、評価サイクルでその課に照会します。")
+    return redirect(indicator_url(plan, indicator, None))
 
 
 def indicator_url(plan: Plan, indicator: Indicator, year: int | None) -> str:

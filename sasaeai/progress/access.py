@@ -8,7 +8,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 
 from sasaeai.accounts.access import Standing, forbid_unless, get_plan_for_user, hide_unless
-from sasaeai.progress.models import Cycle, Entry, EntryVersion, Opinion, Packet
+from sasaeai.progress.models import Cycle, Entry, EntryVersion, FigureRequest, Opinion, Packet
 from sasaeai.tenancy.models import Organization
 
 
@@ -91,3 +91,15 @@ def get_workbook_target_for_user(
     hide_unless(cycle.entries.filter(organization=organization).exists(),
                 "この組織の報告はこの評価サイクルにありません。")
     return cycle, standing, organization
+
+
+def get_figure_for_user(user: Any, code: str, slug: str, cycle_pk: int, pk: int
+                        ) -> tuple[FigureRequest, Cycle, Standing]:
+    """An indicator figure asked in a cycle, seen as a report of its organisation is."""
+    cycle, standing = get_cycle_for_user(user, code, slug, cycle_pk)
+    figure = get_object_or_404(
+        FigureRequest.objects.select_related("indicator", "organization"), cycle=cycle, pk=pk)
+    figure.cycle = cycle
+    figure.indicator.plan = cycle.plan
+    hide_unless(standing.can_view_figure(figure, cycle), "実績値の照会が見つかりません。")
+    return figure, cycle, standing

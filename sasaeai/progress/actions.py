@@ -21,6 +21,7 @@ from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.plans.models import Plan
 from sasaeai.plans.reporting import reporting_units
+from sasaeai.progress.actions_figures import accept_submitted_figures, ask_figures, land_figures
 from sasaeai.progress.cycle_rules import check_cycle
 from sasaeai.progress.models import (
     Cycle,
@@ -153,8 +154,10 @@ def create_cycle(
                 reason="前回の確定内容を引き継ぎました。" if old else "",
                 by=by if getattr(by, "is_authenticated", False) else None, by_label=str(by),
             )
+    figures = ask_figures(by=by, cycle=cycle)
     record(by=by, action="progress.cycle.create", obj=cycle, after=snapshot(cycle),
-           municipality_code=_code(plan), note=f"報告 {cycle.entries.count()}件を作成")
+           municipality_code=_code(plan),
+           note=f"報告 {cycle.entries.count()}件・指標の実績値の照会 {len(figures)}件を作成")
     return cycle
 
 
@@ -404,6 +407,7 @@ def move_cycle(*, by: Any, cycle: Cycle, to: str, expected_version: int) -> Cycl
         _check_forward(current, to)
     fields = ["status", "version"]
     if to == S.COMPILING:
+        accept_submitted_figures(by=by, cycle=current)
         for entry in current.entries.filter(status=E.SUBMITTED).select_related("organization"):
             entry.cycle = current
             entry_before = snapshot(entry)
@@ -411,6 +415,7 @@ def move_cycle(*, by: Any, cycle: Cycle, to: str, expected_version: int) -> Cycl
             _commit_entry(entry, by=by, action=EntryVersion.Action.ACCEPT, fields=["status"],
                           before=entry_before)
     if to == S.CONFIRMED:
+        land_figures(by=by, cycle=current)
         current.confirmed_at = timezone.now()
         fields.append("confirmed_at")
     if to == S.PUBLISHED:

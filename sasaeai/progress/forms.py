@@ -158,3 +158,17 @@ class ScaleForm(forms.Form):
         field = self.fields["scale"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
         field.choices = [("", "選んでください"), *own, *presets]
+
+
+class FigureForm(VersionForm):
+    """An indicator's figure for the year as its organisation writes it; the action reads the
+    text (lib.values) and explains in Japanese what it cannot read."""
+
+    verbatim = forms.CharField(label="実績値", max_length=200, required=False,
+                               help_text="例：1,240人、45.3%、調査中")
+    year = forms.CharField(label="年度（西暦）", max_length=4, required=False)
+    figure_status = forms.ChoiceField(
+        label="値の状態", required=False,
+        choices=[("", "入力から判断"), ("measured", "実測"), ("estimated", "推計"),
+                 ("surveying", "調査中"), ("not_surveyed", "未調査")])
+    note = forms.CharField(label="注記", max_length=300, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sasaeai.progress import views, views_cycles, views_states, views_workbook
+from sasaeai.progress import views, views_cycles, views_figures, views_states, views_workbook
 
 app_name = "progress"
 urlpatterns = [
@@ -28,6 +28,13 @@ urlpatterns = [
          name="entry_version"),
     path("<int:cycle_pk>/entries/<int:pk>/versions/<int:number>/restore/",
          views.entry_restore, name="entry_restore"),
+    path("<int:cycle_pk>/figures/<int:pk>/", views_figures.figure_detail, name="figure"),
+    path("<int:cycle_pk>/figures/<int:pk>/save/", views_figures.figure_save,
+         name="figure_save"),
+    path("<int:cycle_pk>/figures/<int:pk>/return/", views_figures.figure_return,
+         name="figure_return"),
+    path("<int:cycle_pk>/figures/<int:pk>/accept/", views_figures.figure_accept,
+         name="figure_accept"),
     path("<int:pk>/workbook/<int:org_pk>/", views_workbook.workbook_download,
          name="workbook_download"),
     path("<int:pk>/workbook/<int:org_pk>/upload/", views_workbook.workbook_upload,

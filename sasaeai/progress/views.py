@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from sasaeai.accounts.access import Standing, duties_of, forbid_unless, get_plan_and_standing
+from sasaeai.indicators.models import Indicator
 from sasaeai.lib.values import ascii_int
 from sasaeai.progress import actions
 from sasaeai.progress.access import (
@@ -37,7 +38,7 @@ from sasaeai.progress.forms import (
     ScaleForm,
     VersionForm,
 )
-from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
+from sasaeai.progress.models import Cycle, Entry, FigureRequest, PlanRatingScale
 from sasaeai.progress.summaries import summary_context
 from sasaeai.progress.views_cycles import prefill_context
 from sasaeai.progress.views_states import states_context
@@ -180,9 +181,19 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
     if request.GET.get("export") == "csv":
         return entries_csv(cycle, visible)
     mine = [e for e in visible if standing.reports_for(e.organization_id)]
+    figures = list(cycle.figure_requests.select_related("indicator", "organization")
+                   .in_plan_order())
+    for figure in figures:
+        figure.cycle = cycle
     return render(request, "progress/cycle_detail.html", {
         **base_context(request, cycle, standing),
         "entries": visible,
+        "figures": [f.for_reader(public=not standing.member) for f in figures
+                    if standing.can_view_figure(f, cycle)],
+        # Computed from the surveys: shown, never asked of an organisation.
+        "survey_computed": list(Indicator.objects.for_plan(cycle.plan)
+                                .filter(survey_measure__isnull=False)
+                                .order_by("order", "id")),
         "mine": mine,
         "dashboard": dashboard(cycle, entries) if standing.can_view_dashboard(cycle) else [],
         "status_counts": Counter(e.status for e in entries),
@@ -538,6 +549,12 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         Cycle.objects.filter(plan__municipality_id__in=duties.reviewing,
                              status=S.REVIEWING).select_related("plan__municipality")
     )
+    figures = list(
+        FigureRequest.objects.filter(organization_id__in=duties.reporting_for,
+                                     cycle__status=S.COLLECTING)
+        .awaiting().select_related("cycle__plan__municipality", "indicator", "organization")
+        .order_by("cycle__entries_due", "cycle_id", "indicator__order")
+    )
     return render(request, "progress/tasks.html", {
-        "todo": rows, "running": running, "reviewing": reviewing, "today": today,
+        "figures": figures, "todo": rows, "running": running, "reviewing": reviewing, "today": today,
     })

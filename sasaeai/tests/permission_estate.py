@@ -24,8 +24,8 @@ from sasaeai.accounts import actions as account_actions
 from sasaeai.accounts.models import Membership
 from sasaeai.indicators.models import Indicator, Observation
 from sasaeai.plans.models import Plan
-from sasaeai.progress import actions, actions_states
-from sasaeai.progress.models import Cycle, Entry, Opinion, Packet, PlanRatingScale
+from sasaeai.progress import actions, actions_figures, actions_states
+from sasaeai.progress.models import Cycle, Entry, FigureRequest, Opinion, Packet, PlanRatingScale
 from sasaeai.progress.scales import scale_from_preset
 from sasaeai.surveys import actions as survey_actions
 from sasaeai.surveys.models import SurveyResult, SurveyRound
@@ -102,6 +102,7 @@ class Target:
     plan: Plan | None = None
     cycle: Cycle | None = None
     entry: Entry | None = None
+    figure: FigureRequest | None = None  # an indicator figure asked in the cycle
     org: Organization | None = None  # the organization a report or 照会 belongs to
     owner: Any = None  # the user an API key belongs to
     data: dict[str, Any] = field(default_factory=dict)
@@ -137,6 +138,7 @@ class Estate:
     packets: list[Target]
     opinions: list[Target]
     entries: list[Target]
+    figures: list[Target]
     versions: list[Target]
     workbooks: list[Target]
     surveys: list[Target]
@@ -228,6 +230,14 @@ def build_estate(world: World) -> Estate:
     actions.submit_entry(by=sato, entry=saved, expected_version=saved.version)
     Indicator.objects.create(plan=plan, name="地域活動に参加している市民の割合", unit="%",
                              source_kind="survey", source_text="市民意識調査")
+    # 福祉課 reports the figure of 見守り活動の参加者数: asked in the open cycle and handed in,
+    # and asked again in every cycle created from here on.
+    Indicator.objects.create(plan=plan, name="見守り活動の参加者数", unit="人",
+                             source_kind="records", source_text="福祉課調べ")
+    asked = actions_figures.ask_figures(by=sato, cycle=collecting)[0]
+    asked.cycle = collecting
+    actions_figures.save_figure(by=sato, figure=asked, data={"verbatim": "130人"},
+                                expected_version=asked.version, submit=True)
     published_cycle = advance(actions.create_cycle(by=sato, plan=plan, fiscal_year=2022),
                               S.PUBLISHED, sato)
     reviewing = advance(actions.create_cycle(by=sato, plan=plan, fiscal_year=2023),
@@ -314,10 +324,17 @@ def build_estate(world: World) -> Estate:
                       data={"version": entry.version, "progress": "見直しました。", "comment": "追記を",
                             "rating": "A", "reason": "理由を記入", "text": "意見"})
 
-    entries, versions, workbooks = [], [], []
+    entries, figures, versions, workbooks = [], [], [], []
     for cycle in cycles:
         cycle.refresh_from_db()
         cycle.plan = Plan.objects.select_related("municipality").get(pk=cycle.plan_id)
+        for figure in cycle.figure_requests.select_related("organization").order_by("pk"):
+            figures.append(Target(
+                cycle.plan.municipality,
+                {"code": cycle.plan.municipality.code, "slug": cycle.plan.slug,
+                 "cycle_pk": cycle.pk, "pk": figure.pk},
+                plan=cycle.plan, cycle=cycle, figure=figure, org=figure.organization,
+                data={"version": figure.version, "verbatim": "140人", "comment": "確認を"}))
         for entry in cycle.entries.select_related("organization").order_by("pk"):
             entries.append(entry_target(entry, cycle))
             versions.append(entry_target(entry, cycle, 1))
@@ -350,7 +367,7 @@ def build_estate(world: World) -> Estate:
                          plan=c.plan, cycle=c, data={"version": o.version, "response": "対応します。"})
                   for c, o in ((refreshed(reviewing), opinion),
                                (refreshed(other_reviewing), other_opinion))],
-        entries=entries, versions=versions, workbooks=workbooks,
+        entries=entries, figures=figures, versions=versions, workbooks=workbooks,
         surveys=survey_targets, results=result_targets, tokens=tokens,
         none=[Target(home, {})],
         api_plans=[plan_target(p) for p in all_plans],

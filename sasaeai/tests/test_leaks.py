@@ -18,8 +18,8 @@ from sasaeai.indicators import actions as indicator_actions
 from sasaeai.indicators.models import Indicator
 from sasaeai.lib.spreadsheets import read_xlsx_book
 from sasaeai.plans.models import Plan
-from sasaeai.progress import actions, actions_states
-from sasaeai.progress.models import Cycle, Entry, Opinion
+from sasaeai.progress import actions, actions_figures, actions_states
+from sasaeai.progress.models import Cycle, Entry, FigureRequest, Opinion
 from sasaeai.surveys import actions as survey_actions
 from sasaeai.surveys.microdata import parse_survey
 from sasaeai.tenancy.models import Organization
@@ -42,6 +42,7 @@ MARKERS = {
     "predecessor_title": "MARKER-PREDECESSOR-TITLE-0c6e",
     "predecessor_slug": "marker-predecessor-slug-5f21", "return_reason": "MARKER-RETURN-a7d3",
     "waived_draft": "MARKER-WAIVED-DRAFT-3c9e",
+    "figure_return_reason": "MARKER-FIGURE-RETURN-3c1b",
 }
 SKIP = ("/admin/", "/accounts/logout/", "/static/", "/api/docs")
 HREF = re.compile(r'href="([^"#]+)')
@@ -122,8 +123,10 @@ def plant_in_the_published_plan(world: World) -> None:
     city = Organization.objects.get(municipality=world.home, name="ささえ市")
     overrider = UserFactory.create(username="kimura", display_name=MARKERS["override_author"])
     MembershipFactory.create(user=overrider, organization=city, role=Membership.Role.SECRETARIAT)
+    department = Organization.objects.filter(
+        municipality=world.home, kind=Organization.Kind.DEPARTMENT).first()
     indicator = Indicator.objects.create(plan=world.published, name="見守り活動の参加者数",
-                                         unit="人")
+                                         unit="人", reporting_organization=department)
     indicator_actions.override_judgement(by=overrider, indicator=indicator, category="flat",
                                          reason=f"仮の判定 {MARKERS['superseded_reason']}")
     indicator_actions.override_judgement(by=overrider, indicator=indicator, category="improving",
@@ -161,6 +164,14 @@ def publish_a_cycle_with_a_returned_entry(world: World) -> None:
                        expected_version=drafted.version)
     actions_states.waive_entries(by=sato, cycle=cycle, entry_ids=[drafted.pk],
                                  reason="担当課の異動で期限までに書けなかったため")
+    # The figure the cycle asks of the department: handed in, then returned with the marker.
+    figure = FigureRequest.objects.get(cycle=cycle)
+    figure.cycle = cycle
+    figure = actions_figures.save_figure(by=sato, figure=figure, data={"verbatim": "120人"},
+                                         expected_version=figure.version, submit=True)
+    actions_figures.return_figure(by=sato, figure=figure,
+                                  comment=f"数値の確認を {MARKERS['figure_return_reason']}",
+                                  expected_version=figure.version)
     cycle = move(Cycle.Status.COMPILING)
     returned = Entry.objects.filter(cycle=cycle).order_by("id").first()
     assert returned is not None
@@ -203,6 +214,7 @@ def test_it_shows_a_return_reason_in_a_published_cycle_to_no_one_outside_the_mun
         assert any("担当課の確認が期限に間に合わなかったため" in t for t in pages.values())
         assert any("/entries/" in u and t for u, t in pages.items())
         assert [u for u, t in pages.items() if MARKERS["return_reason"] in t] == []
+        assert [u for u, t in pages.items() if MARKERS["figure_return_reason"] in t] == []
 
 
 def test_the_markers_are_there_for_those_who_may_see_them(world: World):
@@ -215,6 +227,7 @@ def test_the_markers_are_there_for_those_who_may_see_them(world: World):
     assert {"draft", "unpublished_cycle", "opinion", "question", "override_author",
             "superseded_reason", "predecessor_title", "predecessor_slug", "return_reason",
             "waived_draft"} <= found
+            "figure_return_reason"} <= found
     assert "other_city" not in found
 
 

@@ -199,6 +199,25 @@ def exchanges_workbook(who: Who, t: Target) -> bool:
             and (who.sec(t.muni) or t.org.pk in who.staff_orgs))
 
 
+def edits_figure(who: Who, t: Target) -> bool:
+    """An indicator figure, as a report: its organisation's 担当 or the 事務局, while input is
+    open and the figure is not handed in."""
+    assert t.cycle is not None and t.figure is not None and t.org is not None
+    return (sees_entry(who, t) and t.cycle.status == S.COLLECTING and t.figure.is_editable
+            and (who.sec(t.muni) or t.org.pk in who.staff_orgs))
+
+
+def returns_figure(who: Who, t: Target) -> bool:
+    assert t.cycle is not None and t.figure is not None
+    return (sees_entry(who, t) and who.sec(t.muni) and t.figure.is_handed_in
+            and t.cycle.status in {S.COLLECTING, S.COMPILING})
+
+
+def accepts_figure(who: Who, t: Target) -> bool:
+    assert t.figure is not None
+    return returns_figure(who, t) and t.figure.is_submitted
+
+
 def owns(who: Who, t: Target) -> bool:
     return bool(who.user.is_authenticated) and t.owner == who.user
 
@@ -260,6 +279,7 @@ SPECS: dict[str, Spec] = {
     "indicators:table": read("plans", sees_plan),
     "indicators:detail": read("indicators", sees_plan),
     "indicators:override": write("indicators", runs_plan),
+    "indicators:reporter": write("indicators", runs_plan),
     "indicators:import": Spec("plans", {GET: runs_plan, POST: runs_plan}),
     "indicators:import_confirm": write("plans", runs_plan),
     "progress:cycles": read("plans", sees_plan),
@@ -292,6 +312,10 @@ SPECS: dict[str, Spec] = {
     "progress:workbook_upload": Spec("workbooks", {GET: exchanges_workbook,
                                                    POST: exchanges_workbook}),
     "progress:workbook_apply": write("workbooks", exchanges_workbook),
+    "progress:figure": read("figures", sees_entry),
+    "progress:figure_save": write("figures", edits_figure),
+    "progress:figure_return": write("figures", returns_figure),
+    "progress:figure_accept": write("figures", accepts_figure),
     # The read API: what the key's holder sees in the browser, or the public without a key.
     # django-ninja's marker of the API's root: it answers 404 to everyone, whatever the method.
     "api:api-root": read("none", nobody),
@@ -496,6 +520,11 @@ def test_the_matrix_asks_every_relation(estate: Estate):
             "other municipality, published", "other municipality, unpublished"} <= plan_relations
     entry_relations = {r.split(",")[0] for r in relations("entries")}
     assert {"own organization", "same municipality", "other municipality"} <= entry_relations
+    figure_relations = {r.split(",")[0] for r in relations("figures")}
+    assert {"own organization", "same municipality", "other municipality"} <= figure_relations
+    figure_states = {(t.cycle.status, t.figure.status) for t in estate.figures
+                     if t.cycle is not None and t.figure is not None}
+    assert {(S.COLLECTING, "submitted"), (S.COLLECTING, "not_started")} <= figure_states
     assert {r.split(",")[0] for r in relations("tokens")} == {"own", "not own"}
     cycle_states = {t.cycle.status for t in estate.cycles if t.cycle is not None}
     assert {S.COLLECTING, S.REVIEWING, S.PUBLISHED} <= cycle_states

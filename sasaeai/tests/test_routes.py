@@ -52,6 +52,7 @@ ROUTES: dict[str, str] = {
     "plans:reporting_organization": LOGIN,
     "indicators:table": PUBLIC, "indicators:detail": PUBLIC, "indicators:override": LOGIN,
     "indicators:import": LOGIN, "indicators:import_confirm": LOGIN,
+    "indicators:reporter": LOGIN,
     # The summary's exports share the summary's URL (reports resolves it first).
     "<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/": PUBLIC,
     "packets": LOGIN, "packet_download": LOGIN,
@@ -65,6 +66,8 @@ ROUTES: dict[str, str] = {
     "progress:entry_correct": LOGIN, "progress:entry_version": LOGIN,
     "progress:entry_restore": LOGIN, "progress:workbook_download": LOGIN,
     "progress:workbook_upload": LOGIN, "progress:workbook_apply": LOGIN,
+    "progress:figure": PUBLIC, "progress:figure_save": LOGIN, "progress:figure_return": LOGIN,
+    "progress:figure_accept": LOGIN,
 }
 
 

@@ -230,8 +230,11 @@ def test_it_leaves_no_progress_route_out_of_the_matrices():
         "waive": "cycle_waive", "withdraw": "cycle_withdraw",
     }
     covered = {names[r.split(":")[1]] for r in covered}
-    # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below.
-    assert named - covered == {"opinion_respond"}
+    # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below;
+    # the indicator figures in the project's permission matrix (tests/test_permission_matrix.py)
+    # and in test_figures.py.
+    assert named - covered == {"opinion_respond", "figure", "figure_save", "figure_return",
+                               "figure_accept"}
 
 
 @pytest.mark.parametrize("index", range(len(PERSONAS)))
