@@ -226,8 +226,7 @@ def test_the_markers_are_there_for_those_who_may_see_them(world: World):
     found = {name for name, marker in MARKERS.items() if any(marker in t for t in pages.values())}
     assert {"draft", "unpublished_cycle", "opinion", "question", "override_author",
             "superseded_reason", "predecessor_title", "predecessor_slug", "return_reason",
-            "waived_draft"} <= found
-            "figure_return_reason"} <= found
+            "waived_draft", "figure_return_reason"} <= found
     assert "other_city" not in found
 
 
