@@ -6,6 +6,7 @@ stale `expected_version` refused (EntryConflict), an audit event always."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,6 +97,9 @@ def _commit(figure: FigureRequest, *, by: Any, action: str, fields: list[str],
     return figure
 
 
+LARGEST = Decimal(10) ** 10
+
+
 def _apply(figure: FigureRequest, data: dict[str, Any]) -> None:
     """The typed figure, read as a table cell is: its text kept as written, the value and the
     status taken from it (a status chosen in the form wins over 実測 read from a bare number)."""
@@ -107,6 +111,10 @@ def _apply(figure: FigureRequest, data: dict[str, Any]) -> None:
     if chosen and chosen not in FigureRequest.FIGURE_STATUSES:
         raise ValidationError({"figure_status": "値の状態を選んでください。"})
     status = chosen or cell.status.value
+    # The column holds 10 digits before the point (an observation's too): more is no figure of
+    # a municipality's records, and PostgreSQL would refuse it.
+    if cell.value is not None and abs(cell.value) >= LARGEST:
+        raise ValidationError({"verbatim": "数値が大きすぎます（整数部分は10桁まで）。"})
     if status in MEASURED and cell.value is None:
         raise ValidationError({"verbatim": "実測・推計の場合は数値を入力してください。"})
     year = data.get("year", figure.year)

@@ -230,3 +230,16 @@ def test_it_refuses_a_save_from_a_stale_page_and_a_save_after_the_hand_in():
     figure.refresh_from_db()
     assert (figure.status, figure.verbatim, figure.version) == (
         FigureRequest.Status.SUBMITTED, "84.5%", 3)
+
+
+def test_it_refuses_a_figure_too_large_for_the_column_in_japanese():
+    """PostgreSQL refuses 10**30 in the column (SQLite took it): refused before, in Japanese."""
+    cycle = open_cycle()
+    figure = figure_of(cycle, BOUSAI)
+    response = logged_in(user("tanto")).post(url(figure, "figure_save"), {
+        "version": figure.version, "verbatim": str(10**30), "submit": "1"})
+    assert response.status_code == 400
+    assert "数値が大きすぎます" in response.text
+    figure.refresh_from_db()
+    assert (figure.status, figure.verbatim, figure.version) == (
+        FigureRequest.Status.NOT_STARTED, "", 1)
