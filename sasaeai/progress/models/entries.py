@@ -51,7 +51,36 @@ class EntryQuerySet(models.QuerySet["Entry"]):
         )
 
 
-class Entry(Projected, models.Model):
+class HandIn:
+    """The states of something an organization writes and hands in to the 事務局 (a report, an
+    indicator's figure): 未着手 → 下書き → 提出済 → 確認済, or 差戻し back to its writer."""
+
+    status: str
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether it is still its organization's to write (not yet handed in)."""
+        return self.status in {"not_started", "draft", "returned"}
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == "submitted"
+
+    @property
+    def is_handed_in(self) -> bool:
+        """Submitted or accepted: the organization's finished text."""
+        return self.status in {"submitted", "accepted"}
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == "accepted"
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == "returned"
+
+
+class Entry(HandIn, Projected, models.Model):
     """What one organization reports for one initiative (or element) in one cycle.
 
     Public projection: entries of public cycles, without the return reason (差戻しの理由, for
@@ -176,24 +205,6 @@ class Entry(Projected, models.Model):
             for name in self.WRITTEN_FIELDS:
                 setattr(shown, name, None if name == "results_value" else "")
         return shown
-
-    @property
-    def is_editable(self) -> bool:
-        """Whether the report is still its organization's to write (not yet handed in)."""
-        return self.status in {self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED}
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_handed_in(self) -> bool:
-        """Submitted or accepted: the organization's finished text."""
-        return self.status in {self.Status.SUBMITTED, self.Status.ACCEPTED}
-
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
 
     @property
     def is_waived(self) -> bool:

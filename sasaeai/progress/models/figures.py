@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from sasaeai.indicators.models import Indicator, Observation
 from sasaeai.lib.projection import Projected
+from sasaeai.progress.models.entries import HandIn
 from sasaeai.tenancy.models import Organization
 
 
@@ -21,7 +22,7 @@ class FigureRequestQuerySet(models.QuerySet["FigureRequest"]):
         return self.order_by("indicator__order", "indicator_id")
 
 
-class FigureRequest(Projected, models.Model):
+class FigureRequest(HandIn, Projected, models.Model):
     """An indicator's figure for the cycle's year, asked of the organisation that reports it,
     handed in, checked by the 事務局 and, at 確定, registered as an observation (or left as a
     conflict when a different figure is already registered for that year).
@@ -93,26 +94,6 @@ class FigureRequest(Projected, models.Model):
         plan = self.indicator.plan
         return reverse("progress:figure",
                        args=[plan.municipality.code, plan.slug, self.cycle_id, self.pk])
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in {self.Status.NOT_STARTED, self.Status.DRAFT, self.Status.RETURNED}
-
-    @property
-    def is_submitted(self) -> bool:
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_handed_in(self) -> bool:
-        return self.status in {self.Status.SUBMITTED, self.Status.ACCEPTED}
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
 
     @property
     def is_conflict(self) -> bool:
