@@ -44,7 +44,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from sasaeai.accounts.models import Membership
+from sasaeai.accounts.models import Membership, User
 from sasaeai.plans.models import Initiative, Plan, PlanElement
 from sasaeai.tenancy.models import Municipality, Organization
 
@@ -78,6 +78,7 @@ class Standing:
     organizations: frozenset[int] = frozenset()
     staff_orgs: frozenset[int] = frozenset()
     shakyo_orgs: frozenset[int] = frozenset()  # organizations of kind 社協 among `organizations`
+    secretariat_orgs: frozenset[int] = frozenset()  # organizations whose 事務局 the user is
     signed_in: bool = False
 
     @classmethod
@@ -167,6 +168,11 @@ class Standing:
         return self.secretariat
 
     def can_import_indicators(self, plan: Any = None) -> bool:
+        return self.secretariat
+
+    def can_replace_observation(self, observation: Any = None) -> bool:
+        """Put another figure in place of a registered 実績値 (its old figure stays in the
+        audit trail)."""
         return self.secretariat
 
     # Cycles ---------------------------------------------------------------------------------
@@ -260,6 +266,11 @@ class Standing:
     def can_submit_entry(self, entry: Any, cycle: Any = None) -> bool:
         return self.can_edit_entry(entry, cycle)
 
+    def can_hand_in(self, cycle: Any) -> bool:
+        """Hand in several reports and figures at once (わたしの作業): whoever writes some of
+        them, while input is open; each one is still checked as if handed in alone."""
+        return cycle.is_open_for_input and (self.secretariat or self.staff)
+
     def can_return_entry(self, entry: Any, cycle: Any = None) -> bool:
         cycle = cycle or entry.cycle
         return self.secretariat and cycle.is_gathering and entry.is_handed_in
@@ -267,6 +278,35 @@ class Standing:
     def can_accept_entry(self, entry: Any, cycle: Any = None) -> bool:
         cycle = cycle or entry.cycle
         return self.secretariat and cycle.is_gathering and entry.is_submitted
+
+    def can_edit_plan(self, plan: Any = None) -> bool:
+        """Change the plan in its editors (settings, 体系, 取組, roles, 課題, indicators) and undo
+        a change: the 事務局 of its municipality. The owners of a plan decide its structure
+        together (ADR 0017); rows that belong to one owner are `can_edit_owned_row`'s."""
+        return self.secretariat
+
+    def can_create_plan(self) -> bool:
+        """Start a new plan in the browser (an empty 素案 to build in the editors)."""
+        return self.secretariat
+
+    def can_edit_owned_row(self, plan: Any, owner_ids: set[int] | frozenset[int]) -> bool:
+        """A row that belongs to some of the plan's owners: what an owner's actor does, a 取組
+        an owner is responsible for (ADR 0017). In a plan owned by several organisations only
+        the 事務局 of one of those owners changes it; a row of no owner, or of a plan with one
+        owner, is any 事務局's. `owner_ids` are the plan's owners the row belongs to."""
+        if not self.can_edit_plan(plan):
+            return False
+        if self.superuser or not owner_ids or not self.secretariat_orgs:
+            return True
+        plan_owners = {o.pk for o in plan.owners.all()}
+        mine = self.secretariat_orgs & plan_owners
+        if len(plan_owners) < 2 or not mine:
+            return True
+        return bool(mine & set(owner_ids))
+
+    def can_accept_many(self, cycle: Any) -> bool:
+        """The 事務局's checklist on the cycle page: 確認済 for many handed-in reports at once."""
+        return self.secretariat and cycle.is_gathering
 
     def can_rate_entry(self, cycle: Any) -> bool:
         """The committee's rating of a report, during 委員会審議."""
@@ -298,6 +338,16 @@ class Standing:
 
     def can_accept_figure(self, figure: Any, cycle: Any = None) -> bool:
         return self.can_accept_entry(figure, cycle)
+
+    def can_waive_figures(self, cycle: Any) -> bool:
+        """「未提出のまま進める」 for figures not handed in: as for reports."""
+        return self.can_waive_entries(cycle)
+
+    def can_settle_figure(self, figure: Any, cycle: Any = None) -> bool:
+        """Settle a figure that differed from the registered 実績値 at 確定 (keep that one or put
+        the reported one in its place): the 事務局, once the cycle is 確定 or 公開中."""
+        cycle = cycle or figure.cycle
+        return self.secretariat and cycle.is_frozen and not cycle.is_withdrawn
 
     # Opinions -------------------------------------------------------------------------------
 
@@ -340,11 +390,13 @@ class _Builder:
     organizations: set[int] = field(default_factory=set)
     staff_orgs: set[int] = field(default_factory=set)
     shakyo_orgs: set[int] = field(default_factory=set)
+    secretariat_orgs: set[int] = field(default_factory=set)
 
     def build(self) -> Standing:
         return Standing(roles=frozenset(self.roles), organizations=frozenset(self.organizations),
                         staff_orgs=frozenset(self.staff_orgs),
-                        shakyo_orgs=frozenset(self.shakyo_orgs), signed_in=True)
+                        shakyo_orgs=frozenset(self.shakyo_orgs),
+                        secretariat_orgs=frozenset(self.secretariat_orgs), signed_in=True)
 
 
 def _municipality_id(where: Any) -> int | None:
@@ -368,6 +420,8 @@ def _standings(user: Any) -> dict[int, Standing]:
             b.organizations.add(org_id)
             if role == Role.STAFF:
                 b.staff_orgs.add(org_id)
+            if role == Role.SECRETARIAT:
+                b.secretariat_orgs.add(org_id)
             if kind == Organization.Kind.SHAKYO:
                 b.shakyo_orgs.add(org_id)
         cached = {m: b.build() for m, b in builders.items()}
@@ -407,6 +461,22 @@ def duties_of(user: Any) -> Duties:
         running=frozenset(m for m, s in standings.items() if Role.SECRETARIAT in s.roles),
         reviewing=frozenset(m for m, s in standings.items() if s.committee),
     )
+
+
+# Who is told (the other side of the duties: notices go to who holds one) --------------------------
+
+def reporters_of(organization_ids: Any) -> QuerySet[User]:
+    """The active 担当 of these organizations: who writes and hands in their reports and figures."""
+    return User.objects.filter(
+        is_active=True, memberships__organization_id__in=list(organization_ids),
+        memberships__role=Role.STAFF).distinct().order_by("pk")
+
+
+def committee_of(municipality_id: int) -> QuerySet[User]:
+    """The active 委員 of a municipality: who rate and give opinions once a cycle is under review."""
+    return User.objects.filter(
+        is_active=True, memberships__organization__municipality_id=municipality_id,
+        memberships__role=Role.COMMITTEE).distinct().order_by("pk")
 
 
 def runs_anything(user: Any) -> bool:
@@ -494,6 +564,14 @@ def get_plan_for_importer(user: Any, code: str, slug: str, *, message: str) -> P
     plan, standing = get_plan_and_standing(user, code, slug)
     forbid_unless(standing.can_import_indicators(plan), message)
     return plan
+
+
+def get_municipality_for_plan_creator(user: Any, code: str) -> Municipality:
+    """A municipality in which the user starts a new plan (404 / 403 as above)."""
+    municipality, standing = get_municipality_and_standing(user, code)
+    forbid_unless(standing.can_create_plan(),
+                  "新しい計画をつくれるのは、その自治体の事務局です。")
+    return municipality
 
 
 def get_municipality_for_importer(user: Any, code: str) -> Municipality:

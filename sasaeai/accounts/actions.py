@@ -1,4 +1,4 @@
-"""Audited writes on accounts: personal API keys."""
+"""Audited writes on accounts: personal API keys, and whether notices come by e-mail."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sasaeai.accounts.models import ApiToken
+from sasaeai.accounts.models import ApiToken, User
 from sasaeai.audit.actions import record, snapshot
 
 PREFIX = "sas_"
@@ -50,6 +50,22 @@ def revoke_api_token(*, by: Any, token: ApiToken) -> ApiToken:
         current.save(update_fields=["revoked_at"])
         record(by=by, action="accounts.api_token.revoke", obj=current, before=before,
                after=snapshot(current))
+    return current
+
+
+@transaction.atomic
+def set_notice_mail(*, by: Any, on: bool) -> Any:
+    """Turn the e-mails of one's own notices on or off (the notices stay on the task page)."""
+    if not getattr(by, "is_authenticated", False):
+        raise PermissionDenied("ログインしてください。")
+    current = User.objects.select_for_update().get(pk=by.pk)
+    if current.notice_mail != on:
+        current.notice_mail = on
+        current.save(update_fields=["notice_mail"])
+        record(by=by, action="accounts.user.notice_mail", obj=current,
+               before={"notice_mail": not on}, after={"notice_mail": on},
+               note="お知らせのメールを受け取る" if on else "お知らせのメールを止める")
+    by.notice_mail = on
     return current
 
 

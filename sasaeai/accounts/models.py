@@ -12,6 +12,9 @@ class User(AbstractUser):
     """A person who signs in: 事務局 staff, a department's 担当, a committee member."""
 
     display_name = models.CharField("氏名", max_length=60, blank=True)
+    notice_mail = models.BooleanField(
+        "お知らせをメールでも受け取る", default=True,
+        help_text="切っても、お知らせは「わたしの作業」に表示されます。")
 
     class Meta(AbstractUser.Meta):
         verbose_name = "利用者"

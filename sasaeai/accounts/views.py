@@ -1,4 +1,5 @@
-"""The signed-in user's own page: the second factor, and personal API keys made and revoked here."""
+"""The signed-in user's own page: the second factor, e-mails of notices on or off, and personal
+API keys made and revoked here."""
 
 from __future__ import annotations
 
@@ -56,6 +57,17 @@ def token_create(request: HttpRequest) -> HttpResponse:
         form.add_error(None, " ".join(exc.messages))
         return _page(request, form, status=400)
     return _page(request, TokenForm(), key=key)
+
+
+@require_POST
+@login_required
+def notice_mail(request: HttpRequest) -> HttpResponse:
+    """The profile page's switch: notices by e-mail too, or on the task page only."""
+    on = request.POST.get("notice_mail") == "on"
+    actions.set_notice_mail(by=request.user, on=on)
+    messages.success(request, "お知らせをメールでも送ります。" if on
+                     else "お知らせのメールを止めました。お知らせは「わたしの作業」に表示されます。")
+    return redirect("accounts:profile")
 
 
 @require_POST

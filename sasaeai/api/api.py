@@ -31,7 +31,7 @@ from sasaeai.audit import security
 from sasaeai.indicators.models import Indicator, JudgementRule
 from sasaeai.plans.models import ActorStatement, Initiative, Plan, PlanElement
 from sasaeai.progress.access import get_cycle_for_user
-from sasaeai.progress.models import Cycle, Entry, Opinion
+from sasaeai.progress.models import Cycle, Entry, FigureRequest, Opinion
 from sasaeai.tenancy.models import Municipality
 
 
@@ -224,6 +224,25 @@ class OpinionOut(Schema):
     response: str
 
 
+class CycleFigureOut(Schema):
+    id: int
+    indicator: int = Field(description="指標のID（/indicators の id）")
+    indicator_name: str
+    unit: str
+    organization: str = Field(description="実績値を報告した組織")
+    year: int | None = Field(description="年度（西暦、年度の始まる年）")
+    verbatim: str = Field(description="入力どおりの実績値（提出前のものは空）")
+    value: float | None = Field(description="実績値（数値。提出前のもの・数値でないものは null）")
+    figure_status: str = Field(description="値の状態（measured 実測、estimated 推計、surveying 調査中、"
+                                           "not_surveyed 未調査）")
+    note: str
+    status: str = Field(description="照会の状態（not_started, draft, submitted, returned, accepted）")
+    landing: str = Field(description="確定時の実績値への登録（空は未登録、registered, same, conflict, "
+                                     "kept 登録済の値を採用, replaced 報告の値で置き換え）")
+    waiver_reason: str = Field(description="提出されないまま評価サイクルを進めた理由（事務局の記録）")
+    settlement_reason: str = Field(description="登録済の値と相違したときの事務局の判断の理由")
+
+
 class CycleDetailOut(CycleOut):
     entries: list[EntryOut]
     opinions: list[OpinionOut]
@@ -282,7 +301,7 @@ def plan_elements(request: HttpRequest, code: str, slug: str) -> Any:
     return [{"id": e.pk, "parent": e.parent_id, "level_label": e.level_label,
              "number_label": e.number_label, "title": e.title, "description": e.description,
              "is_priority": e.is_priority, "is_new": e.is_new}
-            for e in PlanElement.objects.filter(plan=plan).order_by("order", "id")]
+            for e in PlanElement.objects.filter(plan=plan).current().order_by("order", "id")]
 
 
 @api.get("/plans/{code}/{slug}/initiatives", response={200: list[InitiativeOut], **ERRORS},
@@ -290,7 +309,7 @@ def plan_elements(request: HttpRequest, code: str, slug: str) -> Any:
 @paginate(Paged)
 def plan_initiatives(request: HttpRequest, code: str, slug: str) -> Any:
     plan = _get_plan(request, code, slug)
-    rows = Initiative.objects.filter(plan=plan).prefetch_related("responsible").order_by(
+    rows = Initiative.objects.filter(plan=plan).current().prefetch_related("responsible").order_by(
         "element_id", "order", "id")
     return [{"id": i.pk, "element": i.element_id, "number_label": i.number_label,
              "title": i.title, "description": i.description, "is_priority": i.is_priority,
@@ -385,6 +404,37 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, cycle_id: int) -> A
         "opinions": [{"id": o.pk, "entry": o.entry_id, "text": o.text, "response": o.response}
                      for o in opinions.order_by("created_at", "id")],
     }
+
+
+@api.get("/plans/{code}/{slug}/cycles/{cycle_id}/figures",
+         response={200: list[CycleFigureOut], **ERRORS},
+         summary="評価サイクルで照会した指標の実績値", tags=["進行管理"])
+@paginate(Paged)
+def cycle_figures(request: HttpRequest, code: str, slug: str, cycle_id: int) -> Any:
+    """The indicators' figures the cycle asked for, as the pages show them: for the public only
+    those of a published cycle, without the return reason, and the words of a figure not handed
+    in left out (its state says it was not)."""
+    cycle, standing = get_cycle_for_user(caller(request), code, slug, cycle_id)
+    rows = FigureRequest.objects.filter(cycle=cycle)
+    if not standing.member:  # the public projection, as for the reports
+        rows = rows.filter(cycle__in=Cycle.objects.public())
+    out = []
+    for figure in rows.select_related("indicator", "organization").in_plan_order():
+        if not standing.can_view_figure(figure, cycle):
+            continue
+        shown = figure.for_reader(public=not standing.member)
+        handed_in = standing.can_read_entry_text(figure, cycle)
+        out.append({
+            "id": figure.pk, "indicator": figure.indicator_id,
+            "indicator_name": figure.indicator.name, "unit": figure.indicator.unit,
+            "organization": figure.organization.name, "year": shown.year,
+            "verbatim": shown.verbatim if handed_in else "",
+            "value": float(shown.value) if handed_in and shown.value is not None else None,
+            "figure_status": shown.figure_status, "note": shown.note if handed_in else "",
+            "status": shown.status, "landing": shown.landing,
+            "waiver_reason": shown.waived_reason,
+            "settlement_reason": shown.settlement_reason})
+    return out
 
 
 @api.exception_handler(AuthenticationError)

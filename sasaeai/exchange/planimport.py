@@ -39,6 +39,7 @@ from sasaeai.plans.models import (
     Placement,
     Plan,
     PlanElement,
+    ReportingAssignment,
 )
 from sasaeai.progress.models import (
     Cycle,
@@ -211,8 +212,11 @@ class _Importer:
             ref(f"indicators／{row['name'][:20]}／initiative", "initiatives", row.get("initiative"))
             ref(f"indicators／{row['name'][:20]}／source_organization", "organizations",
                 row.get("source_organization"))
+            ref(f"indicators／{row['name'][:20]}／reporting_organization", "organizations",
+                row.get("reporting_organization"))
             for obs in row.get("observations", []):
                 ref(f"indicators／{row['name'][:20]}／observations／area", "areas", obs.get("area"))
+        self.errors.extend(reporting_problems(doc, self.keys))
         for cycle in doc.get("cycles", []):
             ref("cycles／confirmed_by", "organizations", cycle.get("confirmed_by"))
             for entry in cycle.get("entries", []):
@@ -344,7 +348,8 @@ class _Importer:
             indicator = self.save(build(
                 Indicator, row, plan=plan, element=elements.get(row.get("element") or ""),
                 initiative=initiatives.get(row.get("initiative") or ""),
-                source_organization=orgs.get(row.get("source_organization") or "")))
+                source_organization=orgs.get(row.get("source_organization") or ""),
+                reporting_organization=orgs.get(row.get("reporting_organization") or "")))
             for item in row.get("targets", []):
                 self.save(build(Target, item, indicator=indicator))
             for item in row.get("observations", []):
@@ -355,6 +360,9 @@ class _Importer:
                 if item.get("at"):  # auto_now_add: the time it was made, not imported
                     JudgementOverride.objects.filter(pk=override.pk).update(
                         at=_value(JudgementOverride, "at", item["at"]))
+        for row in doc.get("reporting_assignments", []):
+            self.save(build(ReportingAssignment, row, plan=plan, element=elements[row["element"]],
+                            organization=orgs[row["organization"]]))
         if doc.get("judgement_rule"):
             self.save(build(JudgementRule, doc["judgement_rule"], plan=plan))
         plan_scale = self.scale(doc.get("rating_scale"))
@@ -383,9 +391,34 @@ class _Importer:
                     Opinion.objects.filter(pk=opinion.pk).update(
                         created_at=_value(Opinion, "created_at", item["created_at"]))
         counts = {name: len(doc.get(name, [])) for name in (
-            "elements", "initiatives", "placements", "actors", "statements", "challenges",
-            "indicators", "cycles")}
+            "elements", "initiatives", "placements", "reporting_assignments", "actors",
+            "statements", "challenges", "indicators", "cycles")}
         return ImportResult(plan=plan, counts=counts, created=self.created)
+
+
+def reporting_problems(doc: dict[str, Any], keys: dict[str, dict[str, Any]]) -> list[str]:
+    """What the document says about reporting, checked against its own rows: the reporting unit
+    is 取組 ("") or a level of its 体系, and each assignment names an element and an organization
+    of the file, once. `keys` maps "elements" and "organizations" to their rows by key."""
+    errors: list[str] = []
+    level = doc["plan"].get("reporting_level", "")
+    levels = list(dict.fromkeys(e["level_label"] for e in doc.get("elements", [])))
+    if level and level not in levels:
+        choices = "」「".join(["取組（空欄）", *levels])
+        errors.append(f"plan／reporting_level：報告の単位「{level}」は、この計画の体系の階層にありません"
+                      f"（「{choices}」のいずれか）。")
+    seen: set[tuple[str, str]] = set()
+    for n, row in enumerate(doc.get("reporting_assignments", []), start=1):
+        where = f"reporting_assignments／{n}番目"
+        if row["element"] not in keys["elements"]:
+            errors.append(f"{where}：報告の単位の項目「{row['element']}」が elements にありません。")
+        if row["organization"] not in keys["organizations"]:
+            errors.append(f"{where}：報告する組織「{row['organization']}」が organizations にありません。")
+        pair = (row["element"], row["organization"])
+        if pair in seen:
+            errors.append(f"{where}：同じ項目と組織の割り当てが2回あります。")
+        seen.add(pair)
+    return errors
 
 
 def import_plan(*, by: Any, municipality: Municipality, doc: Any, slug: str = "",

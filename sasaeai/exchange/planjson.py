@@ -1,10 +1,11 @@
-"""A whole plan as one JSON document (format `sasaeai-plan`, version 1.0), and back.
+"""A whole plan as one JSON document (format `sasaeai-plan`, version 1.1), and back.
 
 The document holds everything a plan holds: its description and owners, the 体系 (elements,
 initiatives and 再掲 placements), the actors and what each does, the 課題 with their evidence and
 links, the indicators with targets, observations (with survey intervals and breakdowns) and the
-事務局's judgement overrides, the plan's judgement rule and rating scale, and every progress cycle
-with its entries and the committee's opinions and responses. Its schema is
+事務局's judgement overrides, the plan's judgement rule and rating scale, what a cycle reports on
+(`reporting_level`) and who reports on which unit and which indicator's figure, and every
+progress cycle with its entries and the committee's opinions and responses. Its schema is
 `docs/plan-format.schema.json`; `docs/plan-format.md` explains it in prose.
 
 Rows are named by keys given in document order ("E1", "I3"), never by database ids, so a document
@@ -52,17 +53,18 @@ from sasaeai.plans.models import (
     Placement,
     Plan,
     PlanElement,
+    ReportingAssignment,
 )
 from sasaeai.progress.models import Cycle, Entry, Opinion, PlanRatingScale, RatingLevel
 from sasaeai.tenancy.models import Area, Organization
 
 FORMAT = "sasaeai-plan"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: reporting_level, reporting_assignments, reporting_organization
 
 # The fields each kind of row carries, by model field name (foreign keys are written as keys).
 FIELDS: dict[type[models.Model], list[str]] = {
     Plan: ["slug", "title", "kind", "generation", "start_fy", "end_fy", "philosophy",
-           "philosophy_description", "summary", "status", "source_document"],
+           "philosophy_description", "summary", "status", "source_document", "reporting_level"],
     Organization: ["name", "short_name", "kind", "order"],
     Area: ["name", "level_label", "description", "is_sample_name", "order"],
     Actor: ["kind", "label", "sphere", "sphere_label", "order"],
@@ -70,6 +72,7 @@ FIELDS: dict[type[models.Model], list[str]] = {
                   "order"],
     Initiative: ["number_label", "title", "description", "is_priority", "is_new", "order"],
     Placement: ["note", "order"],
+    ReportingAssignment: ["is_sample"],
     ActorStatement: ["text", "detail", "repeat_note", "order"],
     Challenge: ["number_label", "title", "description", "order"],
     Evidence: ["kind", "text", "order"],
@@ -163,6 +166,7 @@ class Rows:
     elements: list[PlanElement]
     initiatives: list[Initiative]
     placements: list[Placement]
+    assignments: list[ReportingAssignment]
     actors: list[Actor]
     statements: list[ActorStatement]
     challenges: list[Challenge]
@@ -208,6 +212,7 @@ def gather(plan: Plan, *, public: bool, cycles: bool) -> Rows:
         plan=plan.for_reader(public=public),
         elements=elements, initiatives=initiatives,
         placements=list(Placement.objects.filter(initiative__plan=plan).order_by("order", "id")),
+        assignments=list(ReportingAssignment.objects.filter(plan=plan)),
         actors=actors,
         statements=_statements_in_order(plan, elements, initiatives, actors),
         challenges=list(Challenge.objects.filter(plan=plan).prefetch_related(
@@ -256,6 +261,8 @@ def used_organizations(rows: Rows) -> list[Organization]:
     used |= {o.pk for i in rows.initiatives for o in i.responsible.all()}
     used |= {e.organization_id for entries in rows.entries.values() for e in entries}
     used |= {i.source_organization_id for i in rows.indicators if i.source_organization_id}
+    used |= {i.reporting_organization_id for i in rows.indicators if i.reporting_organization_id}
+    used |= {a.organization_id for a in rows.assignments}
     used |= {c.confirmed_by_id for c in rows.cycles if c.confirmed_by_id}
     return _tree(_with_ancestors([by_pk[pk] for pk in used if pk in by_pk], by_pk))
 
@@ -280,6 +287,7 @@ def write_document(rows: Rows, *, public: bool) -> dict[str, Any]:
                      **fields_of(a)} for a in rows.areas]
     doc["plan"] = _plan_section(rows.plan, keys)
     doc |= _structure_sections(rows, keys)
+    doc["reporting_assignments"] = _assignments(rows, keys)
     doc["challenges"] = [_challenge(c, keys) for c in rows.challenges]
     doc["indicators"] = [_indicator(i, keys, public=public) for i in rows.indicators]
     rule = JudgementRule.objects.filter(plan=rows.plan.pk).first()
@@ -335,6 +343,14 @@ def _structure_sections(rows: Rows, keys: DocumentKeys) -> dict[str, Any]:
     return out
 
 
+def _assignments(rows: Rows, keys: DocumentKeys) -> list[dict[str, Any]]:
+    """Who reports on each element (a plan reporting on a level of its 体系), in the 体系's
+    order, then the organizations'; those made for another level are kept, as on the page."""
+    out = [{"element": keys.element.of(a.element_id), "organization": keys.org.of(a.organization_id),
+            **fields_of(a)} for a in rows.assignments]
+    return sorted(out, key=lambda a: (_key_order(a["element"]), _key_order(a["organization"])))
+
+
 def _challenge(c: Challenge, keys: DocumentKeys) -> dict[str, Any]:
     return {
         **fields_of(c),
@@ -350,6 +366,7 @@ def _indicator(i: Indicator, keys: DocumentKeys, *, public: bool) -> dict[str, A
         **fields_of(i), "element": keys.element.of(i.element_id),
         "initiative": keys.initiative.of(i.initiative_id),
         "source_organization": keys.org.of(i.source_organization_id),
+        "reporting_organization": keys.org.of(i.reporting_organization_id),
         "targets": [fields_of(t) for t in sorted(i.targets.all(),
                                                  key=lambda t: (t.year or 0, t.pk))],
         "observations": [{**fields_of(o), "area": keys.area.of(o.area_id)}

@@ -3,7 +3,9 @@
 Rows are matched by what is printed, never by position: elements by their 項目コード (the path of
 number labels, or titles where a level has none), initiatives by their home element and number,
 actors by their heading, 課題 by number (or title), indicators by name, targets by year, observations
-by role, year and area. What matches is updated where it differs; what is new is added; what the
+by role, year and area. The reporting unit, who reports on which element and on which indicator's
+figure are updated only when the document carries them (a plan file 1.1 does; a document that
+lacks them leaves them as they are); the element assignments are replaced as a whole. What matches is updated where it differs; what is new is added; what the
 plan has and the document lacks is kept and reported, never deleted. Statements of one actor for
 one element (or initiative) are compared as a list and replaced when the list differs.
 
@@ -23,7 +25,13 @@ from django.db import models, transaction
 
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
-from sasaeai.exchange.planimport import PlanImportError, _value, build, check_document
+from sasaeai.exchange.planimport import (
+    PlanImportError,
+    _value,
+    build,
+    check_document,
+    reporting_problems,
+)
 from sasaeai.exchange.planjson import FIELDS, plain
 from sasaeai.indicators.models import Indicator, Observation, Target
 from sasaeai.plans.models import (
@@ -35,6 +43,7 @@ from sasaeai.plans.models import (
     Placement,
     Plan,
     PlanElement,
+    ReportingAssignment,
 )
 from sasaeai.tenancy.models import Area, Organization
 
@@ -138,6 +147,7 @@ class _Updater:
         self.statements(actors, elements, initiatives)
         self.challenges(elements, initiatives)
         self.indicators(elements, initiatives, orgs, areas)
+        self.assignments(elements, orgs)
         return self.result
 
     def organizations(self) -> dict[str, Organization]:
@@ -320,6 +330,8 @@ class _Updater:
             links = {"element": elements.get(row.get("element") or ""),
                      "initiative": initiatives.get(row.get("initiative") or ""),
                      "source_organization": orgs.get(row.get("source_organization") or "")}
+            if "reporting_organization" in row:
+                links["reporting_organization"] = orgs.get(row["reporting_organization"] or "")
             what = f"指標「{row['name']}」"
             indicator = existing.pop(row["name"], None)
             if indicator is None:
@@ -356,6 +368,32 @@ class _Updater:
             self.note("削除しない", f"指標「{name}」", "ワークブックにありませんが、削除していません。")
 
 
+    def assignments(self, elements: dict[str, PlanElement],
+                    orgs: dict[str, Organization]) -> None:
+        """Who reports on each element, replaced as a whole when the document's list differs."""
+        if "reporting_assignments" not in self.doc:
+            return
+        rows = self.doc["reporting_assignments"]
+        wanted = {(elements[r["element"]].pk, orgs[r["organization"]].pk, r["is_sample"])
+                  for r in rows}
+        current = ReportingAssignment.objects.filter(plan=self.plan)
+        if wanted == set(current.values_list("element_id", "organization_id", "is_sample")):
+            return
+        for old in current:
+            record(by=self.by, action="exchange.plan.update", obj=old, before=snapshot(old),
+                   municipality_code=self.code, note="計画ファイルの内容に差し替えました。")
+        had = current.count()
+        current.delete()
+        for row in rows:
+            made = build(ReportingAssignment, row, plan=self.plan,
+                         element=elements[row["element"]], organization=orgs[row["organization"]])
+            made.full_clean()
+            made.save()
+            record(by=self.by, action="exchange.plan.update", obj=made, after=snapshot(made),
+                   municipality_code=self.code)
+        self.note("差し替え", "報告の割り当て", f"{had}件 → {len(rows)}件")
+
+
 def _short(value: Any) -> str:
     text = "" if value is None else str(plain(value))
     return text if len(text) <= 40 else text[:39] + "…"
@@ -367,6 +405,10 @@ def update_plan(*, by: Any, plan: Plan, doc: Any, dry_run: bool = False,
     if not Standing.of(by, plan).can_import_plans():
         raise PermissionDenied("計画を更新できるのは、その自治体の事務局です。")
     errors = check_document(doc)
+    if not errors:
+        keys = {group: {r["key"]: r for r in doc.get(group, [])}
+                for group in ("elements", "organizations")}
+        errors = reporting_problems(doc, keys)
     if errors:
         raise PlanImportError(errors)
     try:

@@ -180,8 +180,18 @@ def _apply_rating(cycle: Cycle, typed: str, field: str, entry: Entry) -> None:
     setattr(entry, field, level.code)
 
 
+def label(name: str) -> str:
+    field = Entry._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 def _apply_fields(cycle: Cycle, entry: Entry, data: dict[str, Any]) -> None:
     """Copy what a writer gave (a form, a workbook row, a correction) onto the entry."""
+    too_long = {name: f"{label(name)}は{limit:,}字以内で入力してください（いま{len(text):,}字）。"
+                for name, limit in Entry.TEXT_LIMITS.items()
+                if len(text := str(data.get(name) or "")) > limit}
+    if too_long:
+        raise ValidationError(too_long)
     for name in ("results", "results_unit", "progress", "issues", "direction", "direction_text"):
         if name in data:
             setattr(entry, name, data[name] or "")
@@ -270,7 +280,10 @@ def save_and_submit_entry(
 
 
 @transaction.atomic
-def submit_entry(*, by: Any, entry: Entry, expected_version: int) -> Entry:
+def submit_entry(*, by: Any, entry: Entry, expected_version: int | None) -> Entry:
+    """Hand in the report as it was last saved. `expected_version` None: whatever was saved
+    last (handing in several at once from わたしの作業, where a draft may be saved a moment
+    before as one types); the state and the permission are checked on the locked row anyway."""
     if not Standing.of(by, entry.cycle.plan).can_submit_entry(entry, entry.cycle):
         raise _deny(SUBMIT_DENIED)
     current = _locked_entry(entry, expected_version, by=by, allowed=_may_submit,
@@ -372,14 +385,27 @@ BACKWARD: dict[str, str] = {S.COLLECTING: S.PREPARING, S.COMPILING: S.COLLECTING
 
 def _check_forward(cycle: Cycle, target: str) -> None:
     if target in {S.COMPILING, S.REVIEWING}:
-        # A returned or unsubmitted report never reaches the committee as if it were final: it is
-        # handed in, or the 事務局 records 「未提出のまま進める」 with a reason (shown with it).
-        waiting = cycle.entries.blocking_review().count()
-        if waiting:
-            step = "取りまとめ" if target == S.COMPILING else "委員会審議に進め"
+        # A returned or unsubmitted report or figure never reaches the committee as if it were
+        # final: it is handed in, or the 事務局 records 「未提出のまま進める」 with a reason (shown
+        # with it).
+        entries = cycle.entries.blocking_review().count()
+        figures = cycle.figure_requests.blocking_review().count()
+        step = "取りまとめ" if target == S.COMPILING else "委員会審議に進め"
+        if entries and figures:
             raise ValidationError(
-                f"提出されていない報告（未着手・下書き・差戻し）が{waiting}件あります。"
+                f"提出されていない報告が{entries}件、提出されていない指標の実績値が{figures}件"
+                "あります（未着手・下書き・差戻し）。提出を待つか、報告・実績値ごとに"
+                f"「未提出のまま進める」理由を記録してから{step}てください。"
+            )
+        if entries:
+            raise ValidationError(
+                f"提出されていない報告（未着手・下書き・差戻し）が{entries}件あります。"
                 f"提出を待つか、報告ごとに「未提出のまま進める」理由を記録してから{step}てください。"
+            )
+        if figures:
+            raise ValidationError(
+                f"提出されていない指標の実績値（未着手・下書き・差戻し）が{figures}件あります。"
+                f"提出を待つか、実績値ごとに「未提出のまま進める」理由を記録してから{step}てください。"
             )
     if target == S.CONFIRMED:
         unanswered = cycle.opinions.filter(response="").count()

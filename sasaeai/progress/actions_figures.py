@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
-from sasaeai.indicators.actions import add_actual_observation
+from sasaeai.indicators.actions import add_actual_observation, replace_actual_observation
 from sasaeai.indicators.models import Indicator, Observation
 from sasaeai.indicators.sources import department_named_in
 from sasaeai.lib.values import parse_cell
@@ -161,6 +162,23 @@ def save_figure(*, by: Any, figure: FigureRequest, data: dict[str, Any], expecte
                    fields=[*FIELDS, "return_comment"], before=before)
 
 
+@transaction.atomic
+def submit_figure(*, by: Any, figure: FigureRequest, expected_version: int | None
+                  ) -> FigureRequest:
+    """Hand in the figure as it was last saved (None: whatever was saved last, as for
+    handing in several reports at once)."""
+    if not Standing.of(by, figure.cycle.plan).can_edit_figure(figure, figure.cycle):
+        raise PermissionDenied(EDIT_DENIED)
+    current = _locked(figure, expected_version, by=by, allowed=_may_edit, message=EDIT_DENIED)
+    if not current.verbatim and current.figure_status in MEASURED:
+        raise ValidationError({"verbatim": "実績値を入力してから提出してください。"})
+    before = snapshot(current)
+    current.status = F.SUBMITTED
+    current.return_comment = ""
+    return _commit(current, by=by, action="submit", fields=["status", "return_comment"],
+                   before=before)
+
+
 def _may_return(standing: Standing, figure: FigureRequest, cycle: Cycle) -> bool:
     return standing.can_return_figure(figure, cycle)
 
@@ -237,3 +255,62 @@ def land_figures(*, by: Any, cycle: Cycle) -> None:
         figure.save(update_fields=["landing", "observation"])
         record(by=by, action="progress.figure.land", obj=figure, before=before,
                after=snapshot(figure), municipality_code=cycle.plan.municipality.code)
+
+
+# Settling a conflict (after 確定) ----------------------------------------------------------
+
+KEEP, REPLACE = "keep", "replace"
+SETTLE_DENIED = "登録済の値との相違を決着できるのは、確定・公開中の評価サイクルの事務局です。"
+
+
+def _may_settle(standing: Standing, figure: FigureRequest, cycle: Cycle) -> bool:
+    return standing.can_settle_figure(figure, cycle)
+
+
+def registered_for(figure: FigureRequest) -> Observation | None:
+    """The 実績値 already registered for the figure's year, that it differed from at 確定."""
+    return (Observation.objects.filter(indicator_id=figure.indicator_id,
+                                       role=Observation.Role.ACTUAL, year=figure.year,
+                                       year_end=None).order_by("id").first())
+
+
+@transaction.atomic
+def settle_figure(*, by: Any, figure: FigureRequest, choice: str, reason: str,
+                  expected_version: int | None = None) -> FigureRequest:
+    """The 事務局's decision on a figure that differed from the registered 実績値 at 確定:
+    「登録済の値を残す」 (KEPT, the observation untouched) or 「報告の値で置き換える」 (REPLACED,
+    the observation given the reported figure, its old one kept in the audit trail). Once."""
+    if not Standing.of(by, figure.cycle.plan).can_settle_figure(figure, figure.cycle):
+        raise PermissionDenied(SETTLE_DENIED)
+    if choice not in {KEEP, REPLACE}:
+        raise ValidationError({"choice": "「登録済の値を残す」か「報告の値で置き換える」を選んでください。"})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "どちらの値を採るか、その理由を入力してください。"})
+    current = _locked(figure, expected_version, by=by, allowed=_may_settle,
+                      message=SETTLE_DENIED)
+    if current.is_settled:
+        raise ValidationError(
+            f"この相違は既に決着しています（{current.get_landing_display()}）。")
+    if not current.is_conflict:
+        raise ValidationError("この実績値は登録済の値と相違していないため、決着するものがありません。")
+    registered = registered_for(current)
+    if registered is None:
+        raise ValidationError("この年度の登録済の実績値が見つかりません。指標のページで確認してください。")
+    before = snapshot(current)
+    fields = ["landing", "settlement_reason", "settled_at", "settled_by"]
+    if choice == REPLACE:
+        current.observation = replace_actual_observation(
+            by=by, observation=registered, value=current.value, verbatim=current.verbatim,
+            status=current.figure_status, note=current.note,
+            reason=f"{current.cycle.display_title}で{current.organization.name}が報告した値を採用：{reason}")
+        current.landing = FigureRequest.Landing.REPLACED
+        fields.append("observation")
+        note = f"登録済の「{registered.verbatim}」を報告の「{current.verbatim}」で置き換えました。{reason}"
+    else:
+        current.landing = FigureRequest.Landing.KEPT
+        note = f"登録済の「{registered.verbatim}」を残しました（報告は「{current.verbatim}」）。{reason}"
+    current.settlement_reason = reason
+    current.settled_at = timezone.now()
+    current.settled_by = by if getattr(by, "is_authenticated", False) else None
+    return _commit(current, by=by, action="settle", fields=fields, before=before, note=note)

@@ -1,31 +1,80 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
-from sasaeai.progress.models import Cycle, Entry, RatingScale
+from sasaeai.progress.models import Cycle, Entry, FigureRequest, RatingScale
 from sasaeai.progress.scales import PRESETS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 
 
+class GradeField(forms.ChoiceField):
+    """A choice of the scale's grades. A mark sent otherwise (Ｂ for B, from an older page or a
+    script) is left to the action, which reads it against the scale (Ｃ and Ⅽ are C), keeps it
+    as typed and explains in Japanese a mark the scale does not have."""
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+        if len(value or "") > 20:
+            raise forms.ValidationError("自己評価は評価の尺度の記号から選んでください。")
+
+
+def limit_fields(form: forms.Form, limits: dict[str, int]) -> None:
+    """Each text field's maximum said under it, with a live count (workbench.js): no
+    `maxlength`, which would cut a pasted text without a word; the action refuses it whole."""
+    for name, limit in limits.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs["data-max-chars"] = str(limit)
+        field.help_text = f"{limit:,}字まで"
+
+
 class EntryForm(forms.Form):
-    """What an organization writes for one initiative. Ratings are typed as marks and matched
-    against the plan's scale by the action (Ｃ and Ⅽ are C)."""
+    """What an organization writes for one unit. The 自己評価 is a choice of the cycle's scale's
+    grades, and no field at all when the cycle has no scale (every mark would be refused). A
+    grade chosen again keeps the text it was typed as (「Ｂ」 from a workbook stays 「Ｂ」)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     results = forms.CharField(label="実績", required=False, widget=TEXTAREA)
     results_value = forms.DecimalField(label="実績（数値）", required=False, max_digits=14,
                                        decimal_places=4)
-    results_unit = forms.CharField(label="単位", required=False, max_length=20)
+    results_unit = forms.CharField(label="単位", required=False)
     progress = forms.CharField(label="進捗状況", required=False, widget=TEXTAREA)
     issues = forms.CharField(label="課題", required=False, widget=TEXTAREA)
     direction = forms.ChoiceField(label="今後の方向性", required=False,
                                   choices=Entry.Direction.choices)
     direction_text = forms.CharField(label="今後の方向性（内容）", required=False,
                                      widget=forms.Textarea(attrs={"rows": 3}))
-    self_rating = forms.CharField(label="自己評価", required=False, max_length=20)
+    self_rating = GradeField(label="自己評価", required=False)
+
+    def __init__(self, *args: Any, scale: RatingScale | None, kept: str = "",
+                 **kwargs: Any) -> None:
+        """`scale`: the cycle's rating scale; `kept`: the 自己評価 as it was typed so far."""
+        super().__init__(*args, **kwargs)
+        self.scale, self.kept = scale, kept
+        limit_fields(self, Entry.TEXT_LIMITS)
+        if scale is None:
+            del self.fields["self_rating"]
+            return
+        field = self.fields["self_rating"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = [("", "選択しない"), *((lv.code, str(lv)) for lv in scale.levels.all())]
+        typed = self.initial.get("self_rating")
+        level = scale.match(typed) if typed else None
+        if level is not None:
+            self.initial["self_rating"] = level.code
+
+    def clean_self_rating(self) -> str:
+        chosen: str = self.cleaned_data.get("self_rating") or ""
+        if self.scale is None or not chosen or not self.kept:
+            return chosen
+        was, now = self.scale.match(self.kept), self.scale.match(chosen)
+        return self.kept if was is not None and was == now else chosen
 
 
 class CorrectionForm(EntryForm):
@@ -104,34 +153,68 @@ class ConfirmMoveForm(MoveForm):
 
 
 class WaiveForm(forms.Form):
-    """「未提出のまま進める」 for the chosen reports not handed in, with one reason. A plan with
-    thirty units and two organisations on each leaves dozens unsubmitted: one tick takes them all."""
+    """「未提出のまま進める」 for the chosen reports and indicator figures not handed in, with one
+    reason. A plan with thirty units and two organisations on each leaves dozens unsubmitted:
+    one tick takes them all."""
 
     every = forms.BooleanField(label="提出されていない報告をすべて選ぶ", required=False)
     entries = forms.TypedMultipleChoiceField(
         label="未提出のまま進める報告", coerce=int, widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={"invalid_choice": "選べない報告が含まれています。ページを読み込み直してください。"})
+    figures = forms.TypedMultipleChoiceField(
+        label="未提出のまま進める指標の実績値", coerce=int, widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "選べない実績値が含まれています。ページを読み込み直してください。"})
     reason = forms.CharField(
         label="未提出のまま進める理由", widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="報告とともに、まとめ・委員会資料・公開ページに表示されます。",
+        help_text="報告・実績値とともに、まとめ・委員会資料・公開ページに表示されます。",
         error_messages={"required": "未提出のまま進める理由を入力してください。"})
 
-    def __init__(self, *args: Any, entries: list[Entry], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entries: list[Entry], figures: Sequence[FigureRequest] = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["entries"]
-        assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101  (declared above)
-        field.choices = [(e.pk, f"{e}（{e.get_status_display()}）") for e in entries]
-        self.fields["every"].label = f"提出されていない報告をすべて選ぶ（{len(entries)}件）"
+        for name, rows in (("entries", entries), ("figures", figures)):
+            field = self.fields[name]
+            assert isinstance(field, forms.TypedMultipleChoiceField)  # noqa: S101  (declared above)
+            field.choices = [(r.pk, f"{r}（{r.get_status_display()}）") for r in rows]
+        if not figures:
+            del self.fields["figures"]
+        if not entries:
+            del self.fields["entries"]
+        what = "報告・実績値" if entries and figures else "実績値" if figures else "報告"
+        self.fields["every"].label = (
+            f"提出されていない{what}をすべて選ぶ（{len(entries) + len(figures)}件）")
         self.listed = [e.pk for e in entries]
+        self.listed_figures = [f.pk for f in figures]
+        self.what = what
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        cleaned.setdefault("entries", [])
+        cleaned.setdefault("figures", [])
         if cleaned.get("every"):
             cleaned["entries"] = self.listed
-        elif "entries" in cleaned and not cleaned["entries"]:
-            self.add_error("entries", "未提出のまま進める報告を選んでください。")
+            cleaned["figures"] = self.listed_figures
+        elif not cleaned["entries"] and not cleaned["figures"] and not self.errors.get(
+                "entries") and not self.errors.get("figures"):
+            self.add_error(None, f"未提出のまま進める{self.what}を選んでください。")
         return cleaned
+
+
+class SettleForm(forms.Form):
+    """The 事務局's choice on a figure that differed from the registered 実績値 at 確定."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    choice = forms.ChoiceField(
+        label="どちらの値を採りますか", widget=forms.RadioSelect,
+        choices=[("keep", "登録済の値を残す"), ("replace", "報告の値で置き換える")],
+        error_messages={"required": "「登録済の値を残す」か「報告の値で置き換える」を選んでください。",
+                        "invalid_choice": "「登録済の値を残す」か「報告の値で置き換える」を選んでください。"})
+    reason = forms.CharField(
+        label="理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+        help_text="実績値の記録に残り、評価サイクルの実績値とともに表示されます。",
+        error_messages={"required": "どちらの値を採るか、その理由を入力してください。"})
 
 
 class WithdrawForm(VersionForm):

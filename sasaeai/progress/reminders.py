@@ -1,8 +1,10 @@
-"""Reminder e-mails before and after the entries' due date (run daily: `sasaeai send_reminders`)."""
+"""Reminder e-mails before and after the entries' due date (run daily: `sasaeai send_reminders`):
+to each organisation, the reports it has still to hand in (not those the cycle goes on without)
+and the indicators' figures asked of it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -12,7 +14,8 @@ from django.template.loader import render_to_string
 
 from sasaeai.accounts.models import Membership
 from sasaeai.audit.actions import record
-from sasaeai.progress.models import Cycle, Entry, Reminder
+from sasaeai.progress.models import Cycle, Entry, FigureRequest, Reminder
+from sasaeai.tenancy.models import Organization
 
 OVERDUE_EVERY = timedelta(days=7)
 
@@ -24,6 +27,32 @@ class Sent:
     kind: str
     recipients: list[str]
     entries: int
+    figures: int = 0
+
+
+@dataclass
+class Awaiting:
+    """What one organisation has still to hand in: its reports (not those the 事務局 recorded
+    「未提出のまま進める」 for) and the indicators' figures asked of it."""
+
+    organization: Organization
+    entries: list[Entry] = field(default_factory=list)
+    figures: list[FigureRequest] = field(default_factory=list)
+
+
+def awaiting_by_organization(cycle: Cycle) -> dict[int, Awaiting]:
+    by_org: dict[int, Awaiting] = {}
+    entries = (cycle.entries.blocking_review().select_related("organization").with_units()
+               .in_plan_order())
+    for entry in entries:
+        entry.cycle = cycle
+        by_org.setdefault(entry.organization_id, Awaiting(entry.organization)).entries.append(entry)
+    figures = (FigureRequest.objects.filter(cycle=cycle).awaiting()
+               .select_related("organization", "indicator__plan__municipality").in_plan_order())
+    for figure in figures:
+        by_org.setdefault(figure.organization_id, Awaiting(figure.organization)).figures.append(
+            figure)
+    return by_org
 
 
 def due_kind(cycle: Cycle, today: date, days_before: int) -> str | None:
@@ -50,30 +79,27 @@ def send_reminders(*, today: date, days_before: int = 3, dry_run: bool = False) 
         kind = due_kind(cycle, today, days_before)
         if kind is None:
             continue
-        awaiting = list(cycle.entries.awaiting().select_related("organization", "initiative",
-                                                                 "element").in_plan_order())
-        by_org: dict[int, list[Entry]] = {}
-        for entry in awaiting:
-            by_org.setdefault(entry.organization_id, []).append(entry)
-        for org_id, entries in by_org.items():
+        for org_id, awaiting in awaiting_by_organization(cycle).items():
             if already_sent(cycle, org_id, kind, today):
                 continue
-            organization = entries[0].organization
+            organization, entries, figures = awaiting.organization, awaiting.entries, awaiting.figures
             recipients = sorted(
                 Membership.objects.filter(organization_id=org_id, role=Membership.Role.STAFF)
-                .exclude(user__email="").filter(user__is_active=True)
+                .exclude(user__email="").filter(user__is_active=True, user__notice_mail=True)
                 .values_list("user__email", flat=True)
             )
             if not recipients:
                 continue
-            results.append(Sent(cycle, organization.name, kind, recipients, len(entries)))
+            results.append(Sent(cycle, organization.name, kind, recipients, len(entries),
+                                len(figures)))
             if dry_run:
                 continue
             context = {"cycle": cycle, "organization": organization, "entries": entries,
-                       "overdue": kind == Reminder.Kind.OVERDUE,
+                       "figures": figures, "overdue": kind == Reminder.Kind.OVERDUE,
                        "base_url": settings.SASAEAI_BASE_URL.rstrip("/")}
             subject = render_to_string("progress/mail/reminder_subject.txt", context).strip()
             body = render_to_string("progress/mail/reminder_body.txt", context)
+            asked = f"{len(entries)}件" + (f"・指標の実績値{len(figures)}件" if figures else "")
             with transaction.atomic():
                 Reminder.objects.create(cycle=cycle, organization=organization, kind=kind,
                                         sent_on=today, recipients=len(recipients),
@@ -81,6 +107,6 @@ def send_reminders(*, today: date, days_before: int = 3, dry_run: bool = False) 
                 record(by=None, action="progress.reminder", obj=cycle,
                        municipality_code=cycle.plan.municipality.code,
                        organization=organization.name,
-                       note=f"{Reminder.Kind(kind).label}の督促：{len(entries)}件、宛先{len(recipients)}人")
+                       note=f"{Reminder.Kind(kind).label}の督促：{asked}、宛先{len(recipients)}人")
                 send_mail(subject, body, None, recipients)
     return results

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sasaeai.progress import views
+from sasaeai.progress import views_tasks
 
 app_name = "tasks"
-urlpatterns = [path("", views.my_tasks, name="mine")]
+urlpatterns = [path("", views_tasks.my_tasks, name="mine")]

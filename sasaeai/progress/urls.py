@@ -1,6 +1,14 @@
 from django.urls import path
 
-from sasaeai.progress import views, views_cycles, views_figures, views_states, views_workbook
+from sasaeai.progress import (
+    views,
+    views_cycles,
+    views_figures,
+    views_review,
+    views_states,
+    views_tasks,
+    views_workbook,
+)
 
 app_name = "progress"
 urlpatterns = [
@@ -17,7 +25,11 @@ urlpatterns = [
     path("<int:pk>/opinions/", views.opinion_create, name="opinion_create"),
     path("<int:pk>/opinions/<int:opinion_pk>/response/", views.opinion_respond,
          name="opinion_respond"),
+    path("<int:pk>/hand-in/", views_tasks.hand_in, name="cycle_hand_in"),
+    path("<int:pk>/accept/", views_review.cycle_accept_many, name="cycle_accept_many"),
     path("<int:cycle_pk>/entries/<int:pk>/", views.entry_detail, name="entry"),
+    path("<int:cycle_pk>/entries/<int:pk>/inline/", views_tasks.entry_inline,
+         name="entry_inline"),
     path("<int:cycle_pk>/entries/<int:pk>/save/", views.entry_save, name="entry_save"),
     path("<int:cycle_pk>/entries/<int:pk>/submit/", views.entry_submit, name="entry_submit"),
     path("<int:cycle_pk>/entries/<int:pk>/return/", views.entry_return, name="entry_return"),
@@ -29,12 +41,16 @@ urlpatterns = [
     path("<int:cycle_pk>/entries/<int:pk>/versions/<int:number>/restore/",
          views.entry_restore, name="entry_restore"),
     path("<int:cycle_pk>/figures/<int:pk>/", views_figures.figure_detail, name="figure"),
+    path("<int:cycle_pk>/figures/<int:pk>/inline/", views_tasks.figure_inline,
+         name="figure_inline"),
     path("<int:cycle_pk>/figures/<int:pk>/save/", views_figures.figure_save,
          name="figure_save"),
     path("<int:cycle_pk>/figures/<int:pk>/return/", views_figures.figure_return,
          name="figure_return"),
     path("<int:cycle_pk>/figures/<int:pk>/accept/", views_figures.figure_accept,
          name="figure_accept"),
+    path("<int:cycle_pk>/figures/<int:pk>/settle/", views_figures.figure_settle,
+         name="figure_settle"),
     path("<int:pk>/workbook/<int:org_pk>/", views_workbook.workbook_download,
          name="workbook_download"),
     path("<int:pk>/workbook/<int:org_pk>/upload/", views_workbook.workbook_upload,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from sasaeai.accounts.access import Standing, duties_of, forbid_unless, get_plan_and_standing
+from sasaeai.accounts.access import Standing, forbid_unless, get_plan_and_standing
 from sasaeai.indicators.models import Indicator
 from sasaeai.lib.values import ascii_int
 from sasaeai.progress import actions
@@ -38,10 +37,12 @@ from sasaeai.progress.forms import (
     ScaleForm,
     VersionForm,
 )
-from sasaeai.progress.models import Cycle, Entry, FigureRequest, PlanRatingScale
+from sasaeai.progress.models import Cycle, Entry, PlanRatingScale
 from sasaeai.progress.summaries import summary_context
 from sasaeai.progress.views_cycles import prefill_context
+from sasaeai.progress.views_review import review_context
 from sasaeai.progress.views_states import states_context
+from sasaeai.progress.workbench import TEXT_FIELDS, diff_segments, entry_initial
 
 S = Cycle.Status
 
@@ -156,9 +157,9 @@ def entries_csv(cycle: Cycle, entries: list[Entry]) -> HttpResponse:
     """The cycle's reports the reader may see, one row each, as open data."""
     from sasaeai.lib.opendata import csv_response
 
-    rows = [[f"{e.subject.number_label} {e.subject.title}".strip() if e.subject else "",
-             e.organization.label, e.get_status_display(), e.self_rating_verbatim or e.self_rating,
-             e.committee_rating_verbatim or e.committee_rating, e.waived_reason,
+    rows = [[e.subject.unit_label,
+             e.organization.label, e.get_status_display(), e.self_rating_shown,
+             e.committee_rating_shown, e.waived_reason,
              "／".join(f"{c.at.date()} {c.reason}" for c in e.corrections)] for e in entries]
     plan = cycle.plan
     return csv_response(
@@ -172,7 +173,7 @@ def entries_csv(cycle: Cycle, entries: list[Entry]) -> HttpResponse:
 def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
     entries = list(
-        cycle.entries.select_related("initiative__element", "element", "organization")
+        cycle.entries.select_related("organization").with_units()
         .with_corrections().in_plan_order()
     )
     for entry in entries:
@@ -187,9 +188,10 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
         figure.cycle = cycle
     return render(request, "progress/cycle_detail.html", {
         **base_context(request, cycle, standing),
-        "entries": visible,
-        "figures": [f.for_reader(public=not standing.member) for f in figures
-                    if standing.can_view_figure(f, cycle)],
+        **review_context(cycle, request.GET, visible,
+                         [f.for_reader(public=not standing.member) for f in figures
+                          if standing.can_view_figure(f, cycle)],
+                         can_accept=standing.can_accept_many(cycle)),
         # Computed from the surveys: shown, never asked of an organisation.
         "survey_computed": list(Indicator.objects.for_plan(cycle.plan)
                                 .filter(survey_measure__isnull=False)
@@ -205,7 +207,9 @@ def cycle_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRes
         "can_delete_cycle": standing.can_delete_cycle(cycle),
         "can_view_packets": standing.can_view_packets(cycle),
         "all_workbooks": standing.can_exchange_all_workbooks(cycle),
-        "opinions": list(cycle.opinions.select_related("entry__initiative", "entry__organization"))
+        "opinions": list(cycle.opinions.select_related(
+            "entry__organization", "entry__element__parent__parent__parent",
+            "entry__initiative__element__parent__parent__parent"))
         if standing.can_read_cycle_content(cycle) else [],
         "opinion_form": OpinionForm() if standing.can_write_opinion(cycle) else None,
         "respond_allowed": standing.can_respond_opinion(cycle),
@@ -226,28 +230,17 @@ def changes_since(entry: Entry) -> list[Change]:
     old = entry.prefilled_from
     if old is None:
         return []
-    found = []
-    for name in ("results", "progress", "issues", "direction_text"):
-        before, after = getattr(old, name), getattr(entry, name)
-        if before == after:
-            continue
-        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-        segments: list[tuple[str, str]] = []
-        for op, a1, a2, b1, b2 in matcher.get_opcodes():
-            if op == "equal":
-                segments.append(("same", before[a1:a2]))
-            if op in {"delete", "replace"}:
-                segments.append(("removed", before[a1:a2]))
-            if op in {"insert", "replace"}:
-                segments.append(("added", after[b1:b2]))
-        found.append(Change(label(name), segments))
-    return found
+    return [Change(label(name), diff_segments(getattr(old, name), getattr(entry, name)))
+            for name in TEXT_FIELDS if getattr(old, name) != getattr(entry, name)]
 
 
-def entry_form_initial(entry: Entry) -> dict[str, Any]:
-    return {**entry.content(), "version": entry.version,
-            "self_rating": entry.self_rating_verbatim or entry.self_rating,
-            "results_value": entry.results_value}
+entry_form_initial = entry_initial
+
+
+def grades(cycle: Cycle, entry: Entry) -> dict[str, Any]:
+    """What an entry form needs for its 自己評価: the cycle's scale (none: no field) and the
+    grade as typed so far."""
+    return {"scale": cycle.rating_scale, "kept": entry.self_rating_verbatim}
 
 
 def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Standing, *,
@@ -256,14 +249,15 @@ def render_entry(request: HttpRequest, entry: Entry, cycle: Cycle, standing: Sta
     editable = standing.can_edit_entry(entry, cycle)
     correctable = standing.can_correct_entry(cycle)
     if form is None and editable:
-        form = EntryForm(initial=entry_form_initial(entry))
+        form = EntryForm(initial=entry_form_initial(entry), **grades(cycle, entry))
     show_history = standing.can_view_history(cycle)
     return render(request, "progress/entry_detail.html", {
         **base_context(request, cycle, standing),
         "entry": entry.for_reader(public=not standing.member),
         "subject": entry.subject,
         "form": form if editable else None,
-        "correction_form": CorrectionForm(initial=entry_form_initial(entry))
+        "correction_form": CorrectionForm(initial=entry_form_initial(entry),
+                                          **grades(cycle, entry))
         if correctable and form is None else (form if correctable else None),
         "return_form": ReturnForm(initial={"version": entry.version})
         if standing.can_return_entry(entry, cycle) else None,
@@ -321,7 +315,7 @@ def conflict_response(request: HttpRequest, entry: Entry, cycle: Cycle, standing
         rows.append({"label": EntryForm.base_fields[name].label, "name": name,
                      "theirs": theirs_text, "ours": ours_text,
                      "differs": theirs_text != shown(name, mine.get(name))})
-    merged = EntryForm(initial={**mine, "version": current.version})
+    merged = EntryForm(initial={**mine, "version": current.version}, **grades(cycle, current))
     return render(request, "progress/entry_conflict.html", {
         **base_context(request, cycle, standing), "entry": current, "subject": current.subject,
         "rows": rows, "form": merged, "updated_by": current.updated_by,
@@ -334,7 +328,7 @@ def entry_save(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: in
                ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
     forbid_unless(standing.can_edit_entry(entry, cycle), "この報告は編集できません。")
-    form = EntryForm(request.POST)
+    form = EntryForm(request.POST, **grades(cycle, entry))
     if not form.is_valid():
         return render_entry(request, entry, cycle, standing, form=form, status=400)
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -427,7 +421,7 @@ def entry_correct(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk:
                   ) -> HttpResponse:
     entry, cycle, standing = get_entry_for_user(request.user, code, slug, cycle_pk, pk)
     forbid_unless(standing.can_correct_entry(cycle), "確定後の訂正は事務局だけが行えます。")
-    form = CorrectionForm(request.POST)
+    form = CorrectionForm(request.POST, **grades(cycle, entry))
     if not form.is_valid():
         return render_entry(request, entry, cycle, standing, status=400,
                             extra={"correction_form": form})
@@ -523,38 +517,3 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     reports.views.summary first (the page and its exports); both render the same context."""
     cycle, standing = get_summary_cycle_for_user(request.user, code, slug, pk)
     return render(request, "progress/summary.html", summary_context(cycle, standing))
-
-
-@require_GET
-@login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The entries this user must write now, and for the secretariat the cycles to follow."""
-    duties = duties_of(request.user)
-    todo = list(
-        Entry.objects.filter(organization_id__in=duties.reporting_for,
-                             cycle__status=S.COLLECTING)
-        .awaiting()
-        .select_related("cycle__plan__municipality", "initiative", "element", "organization")
-        .order_by("cycle__entries_due", "cycle_id", "initiative__order", "element__order")
-    )
-    today = timezone.localdate()
-    rows = [{"entry": e, "overdue": bool(e.cycle.entries_due and e.cycle.entries_due < today)}
-            for e in todo]
-    running = list(
-        Cycle.objects.filter(plan__municipality_id__in=duties.running)
-        .exclude(status=S.PUBLISHED).select_related("plan__municipality")
-        .order_by("entries_due", "id")
-    )
-    reviewing = list(
-        Cycle.objects.filter(plan__municipality_id__in=duties.reviewing,
-                             status=S.REVIEWING).select_related("plan__municipality")
-    )
-    figures = list(
-        FigureRequest.objects.filter(organization_id__in=duties.reporting_for,
-                                     cycle__status=S.COLLECTING)
-        .awaiting().select_related("cycle__plan__municipality", "indicator", "organization")
-        .order_by("cycle__entries_due", "cycle_id", "indicator__order")
-    )
-    return render(request, "progress/tasks.html", {
-        "figures": figures, "todo": rows, "running": running, "reviewing": reviewing, "today": today,
-    })

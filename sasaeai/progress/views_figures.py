@@ -15,13 +15,13 @@ from sasaeai.accounts.access import Standing, forbid_unless
 from sasaeai.indicators.models import Indicator
 from sasaeai.progress import actions_figures
 from sasaeai.progress.access import get_figure_for_user
-from sasaeai.progress.forms import FigureForm, ReturnForm, VersionForm
+from sasaeai.progress.forms import FigureForm, ReturnForm, SettleForm, VersionForm
 from sasaeai.progress.models import Cycle, FigureRequest
 
 
 def render_figure(request: HttpRequest, figure: FigureRequest, cycle: Cycle, standing: Standing,
                   *, form: FigureForm | None = None, return_form: ReturnForm | None = None,
-                  status: int = 200) -> HttpResponse:
+                  settle_form: SettleForm | None = None, status: int = 200) -> HttpResponse:
     editable = standing.can_edit_figure(figure, cycle)
     if form is None and editable:
         form = FigureForm(initial={
@@ -31,6 +31,9 @@ def render_figure(request: HttpRequest, figure: FigureRequest, cycle: Cycle, sta
             "note": figure.note})
     # Last year's figure and the target, beside the form.
     indicator = Indicator.objects.with_figures().get(pk=figure.indicator_id)
+    # A conflict at 確定: the registered figure beside the reported one, and the 事務局's choice.
+    settling = ((figure.is_conflict or settle_form is not None)
+                and standing.can_settle_figure(figure, cycle))
     return render(request, "progress/figure_detail.html", {
         "plan": cycle.plan, "municipality": cycle.plan.municipality, "cycle": cycle,
         "standing": standing, "figure": figure.for_reader(public=not standing.member),
@@ -39,6 +42,9 @@ def render_figure(request: HttpRequest, figure: FigureRequest, cycle: Cycle, sta
         "return_form": (return_form or ReturnForm(initial={"version": figure.version}))
         if standing.can_return_figure(figure, cycle) else None,
         "can_accept": standing.can_accept_figure(figure, cycle),
+        "registered": actions_figures.registered_for(figure) if figure.is_conflict else None,
+        "settle_form": (settle_form or SettleForm(initial={"version": figure.version}))
+        if settling else None,
     }, status=status)
 
 
@@ -111,3 +117,20 @@ def figure_accept(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk:
     version = form.cleaned_data["version"] if form.is_valid() else -1
     return run(request, figure, "確認済にしました。", lambda: actions_figures.accept_figure(
         by=request.user, figure=figure, expected_version=version))
+
+
+@require_POST
+@login_required
+def figure_settle(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: int
+                  ) -> HttpResponse:
+    figure, cycle, standing = get_figure_for_user(request.user, code, slug, cycle_pk, pk)
+    forbid_unless(standing.can_settle_figure(figure, cycle), actions_figures.SETTLE_DENIED)
+    form = SettleForm(request.POST)
+    if not form.is_valid():
+        return render_figure(request, figure, cycle, standing, settle_form=form, status=400)
+    data = form.cleaned_data
+    done = ("報告の値で置き換えました。指標の実績値と判定に反映されます。"
+            if data["choice"] == actions_figures.REPLACE else "登録済の値を残しました。")
+    return run(request, figure, done, lambda: actions_figures.settle_figure(
+        by=request.user, figure=figure, choice=data["choice"], reason=data["reason"],
+        expected_version=data["version"]))

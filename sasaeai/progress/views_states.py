@@ -16,7 +16,7 @@ from sasaeai.accounts.access import Standing, forbid_unless
 from sasaeai.progress import actions, actions_states
 from sasaeai.progress.access import get_cycle_for_user
 from sasaeai.progress.forms import ConfirmMoveForm, MoveForm, WaiveForm, WithdrawForm
-from sasaeai.progress.models import Cycle, Entry
+from sasaeai.progress.models import Cycle, Entry, FigureRequest
 
 S = Cycle.Status
 
@@ -33,18 +33,33 @@ def blocking_entries(cycle: Cycle) -> list[Entry]:
     return entries
 
 
+def blocking_figures(cycle: Cycle) -> list[FigureRequest]:
+    figures = list(cycle.figure_requests.blocking_review()
+                   .select_related("indicator", "organization").in_plan_order())
+    for figure in figures:
+        figure.cycle = cycle
+    return figures
+
+
 def states_context(cycle: Cycle, standing: Standing, *, waive_form: WaiveForm | None = None,
                    withdraw_form: WithdrawForm | None = None) -> dict[str, Any]:
     """What the cycle page shows of its state: what keeps it from moving on (and the form to go
-    on without those reports), the withdrawal form, and whether its content may be read."""
+    on without those reports and figures), the withdrawal form, and whether its content may be
+    read."""
     waivable = standing.can_waive_entries(cycle)
     blockers = blocking_entries(cycle) if waivable else []
+    figure_blockers = blocking_figures(cycle) if standing.can_waive_figures(cycle) else []
     return {
         "blockers": blockers,
-        "waive_form": (waive_form or WaiveForm(entries=blockers)) if blockers else None,
+        "figure_blockers": figure_blockers,
+        "waive_form": (waive_form or WaiveForm(entries=blockers, figures=figure_blockers))
+        if blockers or figure_blockers else None,
         "waived": list(cycle.entries.exclude(waiver_reason="")
                        .select_related("initiative", "element", "organization")
                        .in_plan_order()) if standing.member else [],
+        "waived_figures": list(cycle.figure_requests.exclude(waiver_reason="")
+                               .select_related("indicator", "organization")
+                               .in_plan_order()) if standing.member else [],
         "withdraw_form": (withdraw_form or WithdrawForm(initial={"version": cycle.version}))
         if standing.can_withdraw_publication(cycle) else None,
         "can_read_content": standing.can_read_cycle_content(cycle),
@@ -62,6 +77,7 @@ def move_confirmation(request: HttpRequest, cycle: Cycle, standing: Standing,
         "form": form, "to": to, "publishing": to == S.PUBLISHED,
         "entries": cycle.entries.count(),
         "waived": cycle.entries.exclude(waiver_reason="").count(),
+        "waived_figures": cycle.figure_requests.awaiting().exclude(waiver_reason="").count(),
         "opinions": cycle.opinions.count(),
     }, status=status)
 
@@ -100,18 +116,21 @@ def cycle_move(request: HttpRequest, code: str, slug: str, pk: int) -> HttpRespo
 @login_required
 def cycle_waive(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     cycle, standing = get_cycle_for_user(request.user, code, slug, pk)
-    forbid_unless(standing.can_waive_entries(cycle),
-                  "「未提出のまま進める」を記録できるのは、報告を集めている間の事務局です。")
-    form = WaiveForm(request.POST, entries=blocking_entries(cycle))
+    forbid_unless(standing.can_waive_entries(cycle), actions_states.WAIVE_DENIED)
+    form = WaiveForm(request.POST, entries=blocking_entries(cycle),
+                     figures=blocking_figures(cycle))
     if form.is_valid():
         try:
-            done = actions_states.waive_entries(
+            done = actions_states.waive_waiting(
                 by=request.user, cycle=cycle, entry_ids=form.cleaned_data["entries"],
-                reason=form.cleaned_data["reason"])
+                figure_ids=form.cleaned_data["figures"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, f"{len(done)}件の報告を「未提出のまま進める」と記録しました。")
+            what = "、".join(text for count, text in (
+                (len(done.entries), f"{len(done.entries)}件の報告"),
+                (len(done.figures), f"{len(done.figures)}件の指標の実績値")) if count)
+            messages.success(request, f"{what}を「未提出のまま進める」と記録しました。")
     else:
         messages.error(request, "".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(cycle.get_absolute_url() + "#blockers-h")

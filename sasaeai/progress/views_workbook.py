@@ -3,7 +3,9 @@
 Who: the 事務局 for any organization of the municipality, a 担当 for their own organization.
 Nothing is stored between the preview and the confirmation except the uploaded bytes, kept in
 the session under a one-time token: the confirmation parses the same bytes again against the
-entries as they are then, and applies only if the changes are still the ones shown.
+entries as they are then, and applies only if the changes are still the ones shown. The
+confirmation offers two buttons on the same token: 「取り込んで提出する」 (import and hand in, one
+POST, all or nothing) and 「下書きとして取り込む」.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sasaeai.accounts.access import Standing
 from sasaeai.lib import previews
-from sasaeai.progress import actions
+from sasaeai.progress import actions, actions_workbook
 from sasaeai.progress.access import get_workbook_target_for_user
 from sasaeai.progress.models import Cycle
 from sasaeai.progress.workbook import (
@@ -154,9 +156,10 @@ def workbook_apply(request: HttpRequest, code: str, slug: str, pk: int, org_pk: 
                        alert="確認の後に報告が更新されたため、取り込む内容が変わりました。"
                              "まだ何も取り込んでいません。下の内容を確かめてください。",
                        status=409)
+    submit = request.POST.get("then") == "submit"
+    apply = actions_workbook.import_and_submit_workbook if submit else actions.apply_workbook
     try:
-        saved = actions.apply_workbook(by=request.user, cycle=cycle, organization=organization,
-                                       preview=preview)
+        saved = apply(by=request.user, cycle=cycle, organization=organization, preview=preview)
     except actions.EntryConflict:
         return _render(request, cycle, standing, organization, preview=preview, status=409,
                        alert="取り込みの途中で他の人が報告を更新したため、何も取り込みませんでした。"
@@ -164,7 +167,10 @@ def workbook_apply(request: HttpRequest, code: str, slug: str, pk: int, org_pk: 
     except ValidationError as exc:
         messages.error(request, "".join(exc.messages))
         return redirect(upload_url)
-    if saved:
+    if saved and submit:
+        messages.success(request, f"{organization.name}の報告{len(saved)}件をExcelから取り込み、"
+                                  "提出しました。")
+    elif saved:
         messages.success(request, f"{organization.name}の報告{len(saved)}件をExcelから取り込みました。"
                                   "提出は画面から行ってください。")
     else:

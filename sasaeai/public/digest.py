@@ -20,14 +20,14 @@ class Goal:
 
 
 def digest_context(plan: Plan) -> dict[str, Any]:
-    elements = list(PlanElement.objects.filter(plan=plan).order_by("order", "id"))
+    elements = list(PlanElement.objects.filter(plan=plan).current().order_by("order", "id"))
     goals = [Goal(e) for e in elements if e.parent_id is None]
     by_pk = {g.element.pk: g for g in goals}
     for element in elements:
         if element.parent_id in by_pk:
             by_pk[element.parent_id].children.append(element)
     priorities: list[PlanElement | Initiative] = [e for e in elements if e.is_priority or e.is_new]
-    priorities += list(Initiative.objects.filter(plan=plan).filter(
+    priorities += list(Initiative.objects.filter(plan=plan).current().filter(
         is_priority=True).order_by("order", "id"))
     statements = list(ActorStatement.objects.filter(
         plan=plan, element__isnull=True, initiative__isnull=True).select_related("actor")

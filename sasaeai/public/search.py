@@ -86,11 +86,11 @@ def search_plan(plan: Plan, user: Any, query: str) -> list[Group]:
         return []
     base = plan.get_absolute_url()
     groups = [
-        _group("計画の体系", PlanElement.objects.filter(plan=plan).filter(
+        _group("計画の体系", PlanElement.objects.filter(plan=plan).current().filter(
             _matches(["title", "description", "number_label"], terms)).order_by("order", "id"),
             terms, lambda e: f"{e.level_label}{e.number_label} {e.title}",
             lambda e: f"{base}elements/{e.pk}/", lambda e: f"{e.title} {e.description}"),
-        _group("取組", Initiative.objects.filter(plan=plan).filter(
+        _group("取組", Initiative.objects.filter(plan=plan).current().filter(
             _matches(["title", "description"], terms)).order_by("order", "id"),
             terms, lambda i: f"{i.number_label} {i.title}",
             lambda i: f"{base}initiatives/{i.pk}/", lambda i: f"{i.title} {i.description}"),

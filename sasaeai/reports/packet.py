@@ -22,7 +22,13 @@ from django.utils import timezone
 from sasaeai.indicators.judgement import ORDER, Judgement
 from sasaeai.indicators.models import Indicator, JudgementRule
 from sasaeai.progress.models import Cycle, Entry
-from sasaeai.progress.summaries import shows_ratings, summary_groups
+from sasaeai.progress.summaries import (
+    Figure,
+    judged_figures,
+    number_waivers,
+    shows_ratings,
+    summary_groups,
+)
 
 Report = Callable[[int, str], None]
 
@@ -31,6 +37,7 @@ Report = Callable[[int, str], None]
 class Measured:
     indicator: Indicator
     judgement: Judgement
+    figure: Figure
     chart: str = ""
 
     @property
@@ -85,13 +92,13 @@ def packet_context(cycle: Cycle, report: Report | None = None, *,
     rule = JudgementRule.objects.rule_for(plan)
     goals = plan.top_goals()
 
-    indicators = list(Indicator.objects.for_plan(plan).with_figures().order_by("order", "id"))
     say(10, "成果指標を判定しています")
-    measured = [Measured(i, i.judge(rule=rule)) for i in indicators]
+    figures = judged_figures(cycle)
+    measured = [Measured(f.indicator, f.judgement, f) for f in figures]
     for n, m in enumerate(measured, start=1):
         m.chart = charts.indicator_chart_svg(m.indicator)
         say(10 + 40 * n // max(1, len(measured)), f"グラフを作成しています（{n}/{len(measured)}）")
-    groups = summary_groups(cycle)
+    groups = summary_groups(cycle, figures=figures)
     entries = [e for g in groups for r in g.rows for e in r.entries]
     unfinished = [e for e in entries if not e.is_handed_in]
     sections = []
@@ -114,7 +121,10 @@ def packet_context(cycle: Cycle, report: Report | None = None, *,
     opinions = list(cycle.opinions.select_related("entry__initiative", "entry__element",
                                                   "entry__organization")
                     .order_by("created_at", "id"))
+    asked = [f for f in figures if f.reported is not None]
     return {"cycle": cycle, "plan": plan, "sections": sections, "opinions": opinions,
+            "asked_figures": asked, "waiver_notes": number_waivers(groups),
+            "unfinished_figures": [f for f in asked if f.reported and not f.reported.is_handed_in],
             "has_ratings": shows_ratings(cycle, groups),
             "title_phrases": title_phrases(plan.title, cycle.display_title),
             "include_unfinished": include_unfinished, "unfinished": unfinished,

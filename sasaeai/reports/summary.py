@@ -14,15 +14,24 @@ import xlsxwriter
 from django.template.loader import render_to_string
 
 from sasaeai.lib.spreadsheets import safe_text
-from sasaeai.progress.models import Cycle, Opinion
-from sasaeai.progress.summaries import REPORT_COLUMNS, SummaryGroup, report_cells
+from sasaeai.progress.models import Opinion
+from sasaeai.progress.summaries import (
+    FIGURE_COLUMNS,
+    REPORT_COLUMNS,
+    Figure,
+    Summary,
+    figure_cells,
+    report_cells,
+)
 
 FONT = "BIZ UDPゴシック"
 
 
-def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, opinions: list[Opinion]) -> bytes:
-    """Every report as one row under its 基本目標 and unit (merged down its organizations), and
-    the committee's opinions with the responses on a second sheet."""
+def summary_xlsx(summary: Summary) -> bytes:
+    """Every report as one row under its 基本目標 and unit (merged down its organizations); the
+    indicator figures the cycle asked for, and the committee's opinions with the responses, on
+    sheets of their own."""
+    cycle, groups = summary.cycle, summary.groups
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_urls": False})
@@ -59,7 +68,7 @@ def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, opinions: list[Opi
             subject = f"{summary_row.subject.number_label} {summary_row.subject.title}".strip()
             first = row
             for entry in summary_row.entries:
-                values = [entry.organization.label, *report_cells(entry, summary_row)]
+                values = [entry.organization.label, *report_cells(entry, summary_row, group)]
                 for col, value in enumerate(values, start=1):
                     if isinstance(value, Decimal):
                         sheet.write_number(row, col, float(value), number)
@@ -70,9 +79,27 @@ def summary_xlsx(cycle: Cycle, groups: list[SummaryGroup], *, opinions: list[Opi
                 sheet.merge_range(first, 0, row - 1, 0, safe_text(subject), cell)
             else:
                 sheet.write_string(first, 0, safe_text(subject), cell)
-    _opinions_sheet(book, opinions, head=head, cell=cell)
+    if summary.asked_figures:
+        _figures_sheet(book, summary.asked_figures, head=head, cell=cell, number=number)
+    _opinions_sheet(book, summary.opinions, head=head, cell=cell)
     book.close()
     return buffer.getvalue()
+
+
+def _figures_sheet(book: Any, figures: list[Figure], *, head: Any, cell: Any, number: Any
+                   ) -> None:
+    sheet = book.add_worksheet("成果指標の実績値")
+    widths = {"指標": 36, "単位": 6, "報告する組織": 14, "状態": 8, "年度": 18, "実績値": 10,
+              "値の状態": 8, "実績値の登録": 14, "判定": 10}
+    for col, text in enumerate(FIGURE_COLUMNS):
+        sheet.set_column(col, col, widths.get(text, 24))
+        sheet.write_string(0, col, text, head)
+    for n, figure in enumerate(figures, start=1):
+        for col, value in enumerate(figure_cells(figure)):
+            if isinstance(value, Decimal):
+                sheet.write_number(n, col, float(value), number)
+            else:
+                sheet.write_string(n, col, safe_text(value or ""), cell)
 
 
 def _opinions_sheet(book: Any, opinions: list[Opinion], *, head: Any, cell: Any) -> None:
@@ -88,21 +115,23 @@ def _opinions_sheet(book: Any, opinions: list[Opinion], *, head: Any, cell: Any)
             sheet.write_string(n, col, safe_text(text), cell)
 
 
-def summary_pdf(cycle: Cycle, groups: list[SummaryGroup], *, has_ratings: bool,
-                opinions: list[Any]) -> bytes:
+def summary_pdf(summary: Summary) -> bytes:
     from weasyprint import HTML  # imported here: it takes a moment and only PDFs need it
 
     html = render_to_string("reports/summary_print.html", {
-        "cycle": cycle, "plan": cycle.plan, "groups": groups, "has_ratings": has_ratings,
-        "opinions": opinions,
+        "cycle": summary.cycle, "plan": summary.cycle.plan, "groups": summary.groups,
+        "has_ratings": summary.has_ratings, "opinions": summary.opinions,
+        "asked_figures": summary.asked_figures, "waiver_notes": summary.waiver_notes,
     })
     return HTML(string=html).write_pdf()
 
 
-def summary_csv(cycle: Cycle, groups: list[SummaryGroup]) -> bytes:
-    """The 進捗のまとめ as open data: one row per unit × organization, as on the screen."""
+def summary_csv(summary: Summary) -> bytes:
+    """The 進捗のまとめ as open data: one row per unit × organization, as on the screen (the
+    unit's indicators, with the figure reported in the cycle, in the column 成果指標)."""
     from sasaeai.lib.opendata import csv_bytes
 
+    cycle, groups = summary.cycle, summary.groups
     rows = []
     for group in groups:
         goal = (f"{group.goal.level_label}{group.goal.number_label} {group.goal.title}"
@@ -110,7 +139,7 @@ def summary_csv(cycle: Cycle, groups: list[SummaryGroup]) -> bytes:
         for row in group.rows:
             for e in row.entries:
                 rows.append([goal, f"{row.subject.number_label} {row.subject.title}".strip(),
-                             e.organization.label, *report_cells(e, row)])
+                             e.organization.label, *report_cells(e, row, group)])
     header = ["基本目標", "取組", "主体", *REPORT_COLUMNS]
     plan = cycle.plan
     return csv_bytes(header, rows, source=f"{plan.municipality.name}「{plan.title}」"

@@ -17,12 +17,7 @@ from sasaeai.progress.access import (
     get_packets_cycle_for_user,
     get_summary_cycle_for_user,
 )
-from sasaeai.progress.summaries import (
-    shows_ratings,
-    summary_context,
-    summary_groups,
-    summary_opinions,
-)
+from sasaeai.progress.summaries import compile_summary, summary_context
 from sasaeai.reports.summary import summary_csv, summary_pdf, summary_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,17 +36,14 @@ def summary(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse
     cycle, standing = get_summary_cycle_for_user(request.user, code, slug, pk)
     if export not in {"xlsx", "pdf", "csv"}:
         return render(request, "progress/summary.html", summary_context(cycle, standing))
-    groups = summary_groups(cycle, public=not standing.member)
+    compiled = compile_summary(cycle, public=not standing.member)
     name = quote(f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ")
     if export == "csv":
-        return opendata.attachment(summary_csv(cycle, groups),
+        return opendata.attachment(summary_csv(compiled),
                                    f"{cycle.plan.title}_{cycle.display_title}_進捗のまとめ.csv")
     if export == "xlsx":
-        return download(summary_xlsx(cycle, groups, opinions=summary_opinions(cycle)), XLSX,
-                        f"{name}.xlsx")
-    return download(summary_pdf(cycle, groups, has_ratings=shows_ratings(cycle, groups),
-                                opinions=summary_opinions(cycle)),
-                    "application/pdf", f"{name}.pdf")
+        return download(summary_xlsx(compiled), XLSX, f"{name}.xlsx")
+    return download(summary_pdf(compiled), "application/pdf", f"{name}.pdf")
 
 
 @require_http_methods(["GET", "POST"])

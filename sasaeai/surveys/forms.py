@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sasaeai.indicators.models import Indicator
-from sasaeai.lib.values import ascii_int
+from sasaeai.lib.choices import IdChoices
 from sasaeai.lib.wareki import WarekiError, YearKind, parse_year
 from sasaeai.plans.models import Plan
 from sasaeai.surveys.microdata import MAX_UPLOAD_BYTES
@@ -26,15 +26,12 @@ def _limited(upload: Any) -> Any:
     return upload
 
 
-class PlanChoices(forms.ModelMultipleChoiceField):
-    """Plans by id; an id no column can hold (10**30) is refused before the `__in` query,
-    which would overflow."""
+class PlanChoices(IdChoices):
+    """Plans by id (an id no column can hold is refused before the query)."""
 
-    def clean(self, value: Any) -> Any:
-        for pk in value if isinstance(value, list | tuple) else []:
-            if ascii_int(str(pk)) is None:
-                raise ValidationError("選べない計画が含まれています。", code="invalid_pk_value")
-        return super().clean(value)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages["invalid_pk_value"] = "選べない計画が含まれています。"
 
 
 class RoundForm(forms.Form):

@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from sasaeai.accounts.models import Membership, User
 from sasaeai.demo.loader import DEMO_PASSWORD, load_all
+from sasaeai.indicators.models import Indicator
 from sasaeai.progress.models import Cycle, Entry
 from sasaeai.tenancy.models import Organization
 from sasaeai.tests.browser import log_in
@@ -23,6 +25,7 @@ from sasaeai.tests.browser import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RETURN_REASON = "差戻しテスト：参加者の延べ人数を書き加えてください（内部の連絡）。"
+FIGURE_INDICATOR = "地域の自主防災組織"  # 防災管理課's records: 79.2% → 81.9%, target 90.0%
 
 
 # What spills past the edge, named in the failure.
@@ -85,23 +88,30 @@ def staff_member(username: str, organization: Organization) -> User:
     return user
 
 
-def open_task(page, base: str, title: str) -> None:
+def card_of(page, title: str):
+    """The card of one unit (or figure) on わたしの作業, found by its heading."""
+    return page.locator("article.task-card").filter(
+        has=page.get_by_role("heading", name=re.compile(re.escape(title))))
+
+
+def open_tasks(page, base: str) -> None:
     page.goto(base + "/")
     page.get_by_role("link", name="わたしの作業").click()
-    page.get_by_role("row").filter(has_text=title).get_by_role("link").first.click()
 
 
-def write_report(page, *, results: str, value: str, unit: str, progress: str, issues: str,
-                 direction: str, direction_text: str) -> None:
-    page.get_by_label("実績", exact=True).fill(results)
-    page.get_by_label("実績（数値）").fill(value)
-    page.get_by_label("単位", exact=True).fill(unit)
-    page.get_by_label("進捗状況").fill(progress)
-    page.get_by_label("課題", exact=True).fill(issues)
-    page.get_by_label("今後の方向性", exact=True).select_option(label=direction)
-    page.get_by_label("今後の方向性（内容）").fill(direction_text)
-    page.get_by_role("button", name="保存して提出").click()
-    expect(page.get_by_text("提出しました。")).to_be_visible()
+def write_report(page, title: str, *, results: str, value: str, unit: str, progress: str,
+                 issues: str, direction: str, direction_text: str) -> None:
+    """Written in the unit's card on わたしの作業 and handed in from there: no page load."""
+    card = card_of(page, title)
+    card.get_by_label("実績", exact=True).fill(results)
+    card.get_by_label("実績（数値）").fill(value)
+    card.get_by_label("単位", exact=True).fill(unit)
+    card.get_by_label("進捗状況").fill(progress)
+    card.get_by_label("課題", exact=True).fill(issues)
+    card.get_by_label("今後の方向性", exact=True).select_option(label=direction)
+    card.get_by_label("今後の方向性（内容）").fill(direction_text)
+    card.get_by_role("button", name="この報告を提出").click()
+    expect(card_of(page, title).get_by_text("提出しました。")).to_be_visible()
 
 
 def open_entry(page, cycle_url: str, title: str, organization: str) -> None:
@@ -122,13 +132,13 @@ def accept_entry(page) -> None:
 
 
 def waive_the_rest(page, cycle_url: str) -> int:
-    """Every report not handed in, in one tick, with one reason."""
+    """Every report and figure not handed in, in one tick, with one reason."""
     page.goto(cycle_url)
-    count = page.locator("input[name=entries]").count()
-    page.get_by_label(f"提出されていない報告をすべて選ぶ（{count}件）").check()
+    count = page.locator("input[name=entries], input[name=figures]").count()
+    page.get_by_label(re.compile(f"提出されていない.*をすべて選ぶ（{count}件）")).check()
     page.get_by_label("未提出のまま進める理由").fill("担当課の人事異動のため今回は報告なし。")
-    page.get_by_role("button", name="選んだ報告を「未提出のまま進める」と記録する").click()
-    expect(page.get_by_text(f"{count}件の報告を「未提出のまま進める」と記録しました。")).to_be_visible()
+    page.get_by_role("button", name=re.compile("選んだ.*を「未提出のまま進める」と記録する")).click()
+    expect(page.get_by_text(re.compile("を「未提出のまま進める」と記録しました。"))).to_be_visible()
     return count
 
 
@@ -248,29 +258,46 @@ def test_it_runs_omitamas_cycle_on_its_directions_with_three_departments(
     }
     for username, (title, _org, results, value) in reports.items():
         page = people[username]
-        open_task(page, base, title)
+        open_tasks(page, base)
         if username == "omitama-shakyo":
-            people.shoot(page, "omitama-entry-form")
-        write_report(page, results=results, value=value, unit="人",
+            people.shoot(page, "omitama-tasks")
+        write_report(page, title, results=results, value=value, unit="人",
                      progress="計画どおり進んでいる。", issues="担い手の高齢化。",
                      direction="継続", direction_text="対象地区を広げて継続する。")
+
+    # 防災管理課 also reports the year's figure of the indicator it keeps, from the same task
+    # page, with last year's figure and the target beside the form.
+    tanaka = people["omitama-tanto"]
+    figure_card = card_of(tanaka, FIGURE_INDICATOR)
+    expect(figure_card.get_by_text("81.9%").first).to_be_visible()
+    figure_card.get_by_label("実績値", exact=True).fill("８４．５％")
+    figure_card.get_by_label("注記").fill("各年4月1日現在")
+    figure_card.get_by_role("button", name="この実績値を提出").click()
+    expect(card_of(tanaka, FIGURE_INDICATOR).get_by_text("提出しました。")).to_be_visible()
+    people.shoot(tanaka, "omitama-tasks-done")
 
     # The 事務局 returns the 社協's report with a reason; the 社協 reads it and resubmits.
     open_entry(sato, cycle_url, "社会的孤立への対策", "社協")
     return_entry(sato, RETURN_REASON)
     shakyo = people["omitama-shakyo"]
     shakyo.reload()
-    expect(shakyo.get_by_role("status").filter(has_text=RETURN_REASON)).to_be_visible()
-    shakyo.get_by_label("課題", exact=True).fill("担い手の高齢化。参加者の延べ人数は実績に記載。")
-    shakyo.get_by_role("button", name="保存して提出").click()
-    expect(shakyo.get_by_text("提出しました。")).to_be_visible()
+    card = card_of(shakyo, "社会的孤立への対策")
+    expect(card.get_by_role("status").filter(has_text=RETURN_REASON)).to_be_visible()
+    card.get_by_label("課題", exact=True).fill("担い手の高齢化。参加者の延べ人数は実績に記載。")
+    card.get_by_role("button", name="この報告を提出").click()
+    expect(card_of(shakyo, "社会的孤立への対策").get_by_text("提出しました。")).to_be_visible()
 
     # …accepts all three, records the rest as 「未提出のまま進める」 and opens the review.
     for title, org, _results, _value in reports.values():
         open_entry(sato, cycle_url, title, org)
         accept_entry(sato)
+    sato.goto(cycle_url)
+    sato.get_by_role("link", name=FIGURE_INDICATOR).click()
+    expect(sato.get_by_text("８４．５％").first).to_be_visible()  # as typed
+    accept_entry(sato)
     waived = waive_the_rest(sato, cycle_url)
-    assert waived == cycle.entries.count() - 3
+    # The reports of the other departments, and 市民協働課's figure that nobody has written.
+    assert waived == cycle.entries.count() - 3 + cycle.figure_requests.count() - 1
     people.shoot(sato, "omitama-cycle")
     move(sato, "取りまとめ")
     move(sato, "委員会審議")
@@ -282,7 +309,14 @@ def test_it_runs_omitamas_cycle_on_its_directions_with_three_departments(
     # The 事務局 answers, confirms and publishes, each step confirmed.
     answer_confirm_publish(sato, cycle_url, "未開催地区の自治会と調整します。")
 
-    # A resident reads the summary: the 実績 and its number, never the return reason.
+    # At 確定 the figure became the indicator's 実績値 for 令和6年度 and it is judged on it.
+    indicator = Indicator.objects.get(plan=cycle.plan, name=FIGURE_INDICATOR)
+    landed = indicator.actual_in(2024)
+    assert landed is not None and landed.value == Decimal("84.5") and landed.verbatim == "８４．５％"
+    assert indicator.latest() == landed
+
+    # A resident reads the summary: the 実績 and its number, the figure the department
+    # reported with its judgement, never the return reason; the same in every download.
     resident = people.open(None)
     resident.goto(cycle_url)
     resident.get_by_role("link", name="進捗のまとめを見る").click()
@@ -291,6 +325,14 @@ def test_it_runs_omitamas_cycle_on_its_directions_with_three_departments(
         expect(resident.get_by_text(results).first).to_be_visible()
         expect(resident.locator("main")).to_contain_text(f"{int(value):,}")
     expect(resident.get_by_text("未開催地区の自治会と調整します。")).to_be_visible()
+    reported = "今回の報告（防災管理課）：令和6年度（2024年度） ８４．５％・確認済・実績値として登録済"
+    expect(resident.get_by_text(reported).first).to_be_visible()
+    expect(resident.get_by_role("table", name="この評価サイクルで報告された成果指標の実績値")
+           ).to_contain_text("各年4月1日現在")
+    texts = downloaded_texts(resident, people.tmp_path)
+    for text in texts.values():
+        assert "".join(reported.split()) in text, text[:400]
+        assert "差戻しテスト" not in text
     pages = public_pages_from(resident, cycle_url)
     assert len(pages) > 3
     assert all("差戻しテスト" not in html for html in pages)
@@ -318,21 +360,22 @@ def test_it_runs_kurumes_open_cycle_to_publication_and_every_output_carries_the_
 
     # The 社協 writes on its 取組 and submits; the 事務局 returns it, the 社協 resubmits.
     suzuki = people["kurume-shakyo"]
-    open_task(suzuki, base, shakyo_title)
-    write_report(suzuki, results=shakyo_results, value="1240", unit="人",
+    open_tasks(suzuki, base)
+    write_report(suzuki, shakyo_title, results=shakyo_results, value="1240", unit="人",
                  progress="順調に進んでいる。", issues="男性の参加が少ない。",
                  direction="拡充", direction_text="男性向けのサロンを始める。")
     open_entry(sato, cycle_url, shakyo_title, "社協")
     return_entry(sato, RETURN_REASON)
     suzuki.reload()
-    expect(suzuki.get_by_role("status").filter(has_text=RETURN_REASON)).to_be_visible()
-    suzuki.get_by_role("button", name="保存して提出").click()
-    expect(suzuki.get_by_text("提出しました。")).to_be_visible()
+    card = card_of(suzuki, shakyo_title)
+    expect(card.get_by_role("status").filter(has_text=RETURN_REASON)).to_be_visible()
+    card.get_by_role("button", name="この報告を提出").click()
+    expect(card_of(suzuki, shakyo_title).get_by_text("提出しました。")).to_be_visible()
 
     # The city's 担当 writes a report the demo left untouched.
     tanaka = people["kurume-tanto"]
-    open_task(tanaka, base, city_title)
-    write_report(tanaka, results=city_results, value="64", unit="事業者",
+    open_tasks(tanaka, base)
+    write_report(tanaka, city_title, results=city_results, value="64", unit="事業者",
                  progress="協定事業者が増えた。", issues="通報後の対応手順の周知。",
                  direction="継続", direction_text="協定事業者向けの研修を行う。")
 
@@ -358,24 +401,13 @@ def test_it_runs_kurumes_open_cycle_to_publication_and_every_output_carries_the_
     expect(resident.get_by_text(city_results)).to_be_visible()
     expect(resident.get_by_text(shakyo_results)).to_be_visible()
     people.shoot(resident, "kurume-summary")
-    files = {}
-    for label in ("Excel（.xlsx）", "PDF（A4横）", "CSV（オープンデータ）"):
-        with resident.expect_download() as download:
-            resident.get_by_role("link", name=label).click()
-        files[label] = tmp_path / download.value.suggested_filename
-        download.value.save_as(files[label])
+    texts = downloaded_texts(resident, tmp_path)
     resident.context.close()
-    book = load_workbook(files["Excel（.xlsx）"], read_only=True)
-    xlsx_text = " ".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                         for c in row if c is not None)
-    raw = files["CSV（オープンデータ）"].read_bytes().decode("utf-8-sig")
-    csv_text = " ".join(" ".join(row) for row in csv.reader(io.StringIO(raw)))
-    pdf_text = pdftext(files["PDF（A4横）"])
-    for text in (xlsx_text, csv_text, pdf_text):
+    for text in texts.values():
         for results, value in ((city_results, "64"), (shakyo_results, "1240")):
-            assert results in text
+            assert "".join(results.split()) in text
             assert value in text or f"{int(value):,}" in text
-        assert "担当課の人事異動のため今回は報告なし。" in text.replace(" ", "")
+        assert "担当課の人事異動のため今回は報告なし。" in text
         assert "差戻しテスト" not in text
         assert left_returned.return_comment not in text
 
@@ -392,6 +424,27 @@ def test_it_runs_kurumes_open_cycle_to_publication_and_every_output_carries_the_
     packet_text = pdftext(packet)
     assert city_results in packet_text
     assert shakyo_results in packet_text
+
+
+def downloaded_texts(page, tmp_path) -> dict[str, str]:
+    """The summary's three downloads, clicked as a reader would, each as one line of words."""
+    texts = {}
+    for label in ("Excel（.xlsx）", "PDF（A4横）", "CSV（オープンデータ）"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=label).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        if label.startswith("Excel"):
+            book = load_workbook(path, read_only=True)
+            text = " ".join(str(c) for ws in book.worksheets
+                            for row in ws.iter_rows(values_only=True) for c in row if c is not None)
+        elif label.startswith("CSV"):
+            raw = path.read_bytes().decode("utf-8-sig")
+            text = " ".join(" ".join(row) for row in csv.reader(io.StringIO(raw)))
+        else:
+            text = pdftext(path)
+        texts[label] = re.sub(r"\s+", "", text)
+    return texts
 
 
 def pdftext(path) -> str:

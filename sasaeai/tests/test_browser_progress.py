@@ -19,12 +19,13 @@ def test_it_walks_the_cycle_from_a_departments_entry_to_the_public_page(live_ser
     # 担当課の田中 sees his tasks, writes his entry on 見守り and submits it.
     log_in(page, base, "tanaka", PASSWORD)
     page.get_by_role("link", name="わたしの作業").click()
-    page.get_by_role("link", name=re.compile("見守り活動の推進")).click()
-    page.get_by_label("進捗状況").fill("見守り訪問を延べ120件行いました。")
-    page.get_by_label("課題", exact=True).fill("訪問員の高齢化が進んでいます。")
-    page.get_by_label("自己評価").fill("Ｂ")
-    page.get_by_role("button", name="保存して提出").click()
-    expect(page.get_by_text("提出しました。")).to_be_visible()
+    card = page.locator("article.task-card").filter(
+        has=page.get_by_role("heading", name=re.compile("見守り活動の推進")))
+    card.get_by_label("進捗状況").fill("見守り訪問を延べ120件行いました。")
+    card.get_by_label("課題", exact=True).fill("訪問員の高齢化が進んでいます。")
+    card.get_by_label("自己評価").select_option("B")
+    card.get_by_role("button", name="この報告を提出").click()
+    expect(card.get_by_text("提出しました。")).to_be_visible()
     log_out(page)
 
     # The other organizations answer (in this test, directly through the same actions).

@@ -1,4 +1,4 @@
-"""The plan file (sasaeai-plan 1.0): every demo plan goes out and comes back unchanged."""
+"""The plan file (sasaeai-plan 1.x): every demo plan goes out and comes back unchanged."""
 
 import copy
 import json

@@ -43,7 +43,7 @@ from sasaeai.exchange.workbook import (
 
 MUNICIPALITY = {"code": "999999", "name": "ささえ市", "prefecture": "テスト県"}
 SHEETS = ["記入方法", "計画", "組織", "圏域", "体系", "主体", "取組", "役割", "課題", "指標",
-          "目標値", "実績値"]
+          "目標値", "実績値", "報告の割り当て"]
 DEMO_PLANS = [("082368", "dai3ji"), ("352012", "chiiki-fukushi-keikaku"), ("282103", "dai4ki"),
               ("092169", None), ("402036", "jiki"), ("402036", "dai2ki")]
 
@@ -62,7 +62,8 @@ def indicator(name: str, **fields: Any) -> dict[str, Any]:
     return {"name": name, "unit": "", "polarity": "higher", "polarity_inferred": False,
             "kind": "outcome", "aggregation": "fiscal", "source_kind": "", "source_text": "",
             "definition": "", "rationale": "", "note": "", "order": 0, "element": None,
-            "initiative": None, "source_organization": None, "targets": [], "observations": [],
+            "initiative": None, "source_organization": None, "reporting_organization": None,
+            "targets": [], "observations": [],
             "judgement_overrides": [], **fields}
 
 
@@ -76,9 +77,10 @@ def element(key: str, parent: str | None, level: str, number: str, title: str,
 def rich_document() -> dict[str, Any]:
     """Areas with one name under two parents, an organization whose name holds 「、」, siblings
     whose codes would collide, 再掲, statements for the plan, an element and an initiative,
-    every kind of target and observation, and texts a spreadsheet would take for formulas."""
+    every kind of target and observation, texts a spreadsheet would take for formulas, and a
+    plan that reports on its 施策の方向 (one made up, one named by the department)."""
     return {
-        "format": "sasaeai-plan", "version": "1.0", "municipality": dict(MUNICIPALITY),
+        "format": "sasaeai-plan", "version": "1.1", "municipality": dict(MUNICIPALITY),
         "organizations": [
             {"key": "O1", "parent": None, "name": "ささえ市", "short_name": "", "kind": "city",
              "order": 0},
@@ -105,7 +107,7 @@ def rich_document() -> dict[str, Any]:
             "philosophy": "=みんなで支える", "philosophy_description": "+81 から始まる\n複数行の説明",
             "summary": "-", "status": "published", "source_document": "@計画書.pdf",
             "owners": ["O1", "O3"], "predecessor": {"slug": "dai0ki", "title": "前の計画"},
-            "parent": None, "area": "R1",
+            "parent": None, "area": "R1", "reporting_level": "施策の方向",
         },
         "elements": [
             element("E1", None, "基本目標", "1", "つながる地域", 0, is_priority=True),
@@ -129,6 +131,10 @@ def rich_document() -> dict[str, Any]:
             {"initiative": "I1", "element": "E4", "note": "【再掲】", "order": 0},
             {"initiative": "I3", "element": "E2", "note": "", "order": 0},
             {"initiative": "I1", "element": "E5", "note": "", "order": 1},
+        ],
+        "reporting_assignments": [
+            {"element": "E3", "organization": "O2", "is_sample": False},
+            {"element": "E3", "organization": "O3", "is_sample": True},
         ],
         "actors": [
             {"key": "A1", "kind": "residents", "label": "地域住民等ができること", "sphere": "self",
@@ -162,6 +168,7 @@ def rich_document() -> dict[str, Any]:
             indicator(
                 "地域活動に参加している市民の割合", unit="%", source_kind="survey",
                 source_text="市民意識調査", element="E2", source_organization="O3",
+                reporting_organization="O2",
                 definition="定義", rationale="理由", note="注記",
                 targets=[{"year": 2025, "year_kind": "fiscal", "kind": "at_least",
                           "value": "50.5", "verbatim": "50.5%以上"}],
@@ -553,8 +560,9 @@ def test_it_reads_a_document_the_importer_saves():
     municipality = Municipality.objects.get(code="082368")
     imported = import_plan(by=None, municipality=municipality, doc=result.doc, dry_run=True)
     assert imported is not None
-    assert imported.counts == {"elements": 5, "initiatives": 3, "placements": 3, "actors": 3,
-                               "statements": 5, "challenges": 2, "indicators": 3, "cycles": 0}
+    assert imported.counts == {"elements": 5, "initiatives": 3, "placements": 3,
+                               "reporting_assignments": 2, "actors": 3, "statements": 5,
+                               "challenges": 2, "indicators": 3, "cycles": 0}
 
 
 def test_it_reads_every_sheet_of_the_book_in_one_open():

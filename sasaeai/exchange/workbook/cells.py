@@ -22,6 +22,7 @@ from sasaeai.exchange.workbook.columns import (
     FALSE_MARKS,
     MARK,
     MAX_LENGTHS,
+    OPTIONAL_COLUMNS,
     TRUE_MARKS,
     _listing,
 )
@@ -53,6 +54,7 @@ class _Reader:
         self.book = book
         self.errors: list[str] = []
         self.notes: list[str] = []
+        self.columns_present: dict[str, set[str]] = {}
 
     # Messages --------------------------------------------------------------------------------
     def error(self, sheet: str, message: str, line: int | None = None,
@@ -74,7 +76,10 @@ class _Reader:
         for title in header.repeated:
             self.error(name, f"列「{title}」が2つあります。", 1)
         positions = header.positions
-        missing = [c.title for c in columns if c.title not in positions]
+        optional = OPTIONAL_COLUMNS.get(name, frozenset())
+        missing = [c.title for c in columns if c.title not in positions
+                   and c.title not in optional]
+        self.columns_present[name] = set(positions)
         if missing:
             self.error(name, f"列「{'」「'.join(missing)}」がありません。"
                              "1行目の見出しは変えないでください。")

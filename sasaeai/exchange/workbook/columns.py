@@ -17,7 +17,7 @@ MAX_ERRORS = 100
 LAST_ROW = 10_000  # rows read per sheet; data validation covers the same rows
 
 FORMAT = "sasaeai-plan"
-VERSION = "1.0"
+VERSION = "1.1"
 
 GUIDE = "記入方法"
 PLAN = "計画"
@@ -31,8 +31,14 @@ CHALLENGES = "課題"
 INDICATORS = "指標"
 TARGETS = "目標値"
 OBSERVATIONS = "実績値"
+REPORTING = "報告の割り当て"
 SHEETS = (PLAN, ORGS, AREAS, ELEMENTS, ACTORS, INITIATIVES, STATEMENTS, CHALLENGES, INDICATORS,
-          TARGETS, OBSERVATIONS)
+          TARGETS, OBSERVATIONS, REPORTING)
+# Added with plan file 1.1 (who reports what): a workbook made before lacks them, and reads as
+# saying nothing about them (updating a plan from it leaves them as they are).
+OPTIONAL_SHEETS = frozenset({REPORTING})
+OPTIONAL_COLUMNS = {INDICATORS: frozenset({"実績を報告する組織"})}
+REPORTING_LEVEL = "報告の単位"
 
 # Choice labels, as the models name them (a test keeps them in step with the models).
 PLAN_KINDS = {"community": "地域福祉計画", "activity": "地域福祉活動計画",
@@ -212,6 +218,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                choices=_choices(SOURCE_KINDS)),
         Column("出典（表記どおり）", 24, "計画書に書かれた出典。", wrap=True),
         Column("出典の組織", 24, "数値を出す組織の組織名。", source=_ref(ORGS)),
+        Column("実績を報告する組織", 24, "評価サイクルで年度の実績値を照会する組織の組織名"
+               "（「組織」シートにあるもの）。なければ空欄。", source=_ref(ORGS)),
         Column("定義", 30, "指標の定義。", wrap=True),
         Column("設定理由", 30, "指標を設定した理由。", wrap=True),
         Column("注記", 30, "注記。", wrap=True),
@@ -257,6 +265,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                "変えずにそのままにしてください。", wrap=True),
         Column("注記", 30, "注記。", wrap=True),
     ),
+    REPORTING: (
+        Column("項目コード", 24, "報告の単位になる項目の項目コード（必須）。計画の「報告の単位」が"
+               "体系の階層のとき、その階層の項目ごとに報告する組織を書きます（取組ごとに報告する計画は"
+               "「取組」シートの担当組織を使います）。", required=True, source=_ref(ELEMENTS)),
+        Column("組織名", 30, "その項目を報告する組織の組織名（「組織」シートにあるもの）（必須）。"
+               "1つの項目を複数の組織が報告するときは、組織ごとに行を分けます。", required=True,
+               source=_ref(ORGS)),
+        Column("サンプル", 10, f"資料に担当の記載がなく、仮に割り当てたものなら「{MARK}」。",
+               choices=(MARK,)),
+    ),
 }
 
 
@@ -291,6 +309,8 @@ PLAN_FIELDS = (
     PlanField("上位計画の名称", "上位の計画の名称（参考。照合はURL名で行います）。"),
     PlanField("対象圏域", "計画の対象が一部の圏域なら、その圏域名（「圏域」シートにあるもの）。"
               "市全体なら空欄。"),
+    PlanField(REPORTING_LEVEL, "評価サイクルで何ごとに報告するか。取組ごとなら空欄。体系の階層ごとなら、"
+              "「体系」シートの階層名（例：施策の方向、重点目標）を書きます。"),
 )
 
 MAX_LENGTHS: dict[tuple[str, str], int] = {

@@ -40,8 +40,10 @@ from sasaeai.exchange.workbook.columns import (
     NUMERIC_TARGETS,
     OBSERVATION_STATUSES,
     OBSERVATIONS,
+    OPTIONAL_SHEETS,
     ORGS,
     POLARITIES,
+    REPORTING,
     ROLES,
     SHEETS,
     SOURCE_ALIASES,
@@ -66,7 +68,7 @@ logger = logging.getLogger("sasaeai.exchange.workbook")
 
 @dataclass
 class WorkbookResult:
-    doc: dict[str, Any] | None  # a valid sasaeai-plan 1.0 document, or None when errors
+    doc: dict[str, Any] | None  # a valid sasaeai-plan 1.x document, or None when errors
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -256,6 +258,7 @@ class _Parser(_Structure):
                                        f"（{lines[first]}行目と{row.line}行目）。"
                                        "計画の中で指標名は重複できません。", row.line, "指標名")
             source = self.lookup(INDICATORS, row, "出典の組織", self.org_index, "組織")
+            reporter = self.lookup(INDICATORS, row, "実績を報告する組織", self.org_index, "組織")
             self.indicator_index.setdefault(key, len(self.indicators_out))
             lines.append(row.line)
             self.indicators_out.append({
@@ -278,6 +281,9 @@ class _Parser(_Structure):
                 "source_organization": self.org_keys[source] if source is not None else None,
                 "targets": [], "observations": [], "judgement_overrides": [],
             })
+            if "実績を報告する組織" in self.columns_present.get(INDICATORS, ()):
+                self.indicators_out[-1]["reporting_organization"] = (
+                    self.org_keys[reporter] if reporter is not None else None)
 
     def _indicator(self, sheet: str, row: _Row) -> dict[str, Any] | None:
         if not row["指標名"].strip():
@@ -372,7 +378,8 @@ class _Parser(_Structure):
 
     # The whole book --------------------------------------------------------------------------
     def run(self) -> dict[str, Any] | None:
-        missing = [name for name in SHEETS if name not in self.book]
+        missing = [name for name in SHEETS if name not in self.book
+                   and name not in OPTIONAL_SHEETS]
         if missing:
             for name in missing:
                 self.errors.append(f"「{name}」シートがありません。シート名は変えないでください"
@@ -381,7 +388,7 @@ class _Parser(_Structure):
         for name in self.book:
             if name not in SHEETS and name != GUIDE:
                 self.notes.append(f"シート「{name}」は読み込みませんでした。")
-        tables = {name: self.table(name) for name in SHEETS[1:]}
+        tables = {name: self.table(name) for name in SHEETS[1:] if name in self.book}
         if any(rows is None for rows in tables.values()):
             return None
         rows = {name: found for name, found in tables.items() if found is not None}
@@ -396,6 +403,8 @@ class _Parser(_Structure):
         self.indicators(rows[INDICATORS])
         self.targets(rows[TARGETS])
         self.observations(rows[OBSERVATIONS])
+        self.check_reporting_level(plan)
+        assignments = self.reporting(rows[REPORTING]) if REPORTING in rows else None
         if self.errors:
             return None
         municipality = self.municipality
@@ -410,6 +419,7 @@ class _Parser(_Structure):
             "statements": self.statements_out, "challenges": self.challenges_out,
             "indicators": self.indicators_out, "judgement_rule": None, "rating_scale": None,
             "cycles": [],
+            **({"reporting_assignments": assignments} if assignments is not None else {}),
         }
 
 

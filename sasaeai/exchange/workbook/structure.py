@@ -32,6 +32,8 @@ from sasaeai.exchange.workbook.columns import (
     PLAN_FIELDS,
     PLAN_KINDS,
     PLAN_STATUSES,
+    REPORTING,
+    REPORTING_LEVEL,
     SEPARATOR,
 )
 from sasaeai.lib.spreadsheets import fold
@@ -195,6 +197,9 @@ class _Structure(_Reader):
             "owners": sorted((self.org_keys[i] for i in owners), key=_key_number),
             "predecessor": links["前計画"], "parent": links["上位計画"],
             "area": self.area_ref(PLAN, area_row, "対象圏域") if area_row.line else None,
+            # A workbook made before the row existed says nothing about the reporting unit.
+            **({"reporting_level": text(REPORTING_LEVEL).strip()}
+               if get(REPORTING_LEVEL).line else {}),
         }
 
     def _plan_fields(self) -> dict[str, _Row] | None:
@@ -285,6 +290,41 @@ class _Structure(_Reader):
                     ) -> str | None:
         index = self.lookup(sheet, row, column, self.element_index, "項目", text)
         return self.element_keys[index] if index is not None else None
+
+    # 報告の単位・報告の割り当て -------------------------------------------------------------------
+    def check_reporting_level(self, plan: dict[str, Any]) -> None:
+        """The reporting unit is 取組 (blank) or a 階層名 of the 体系 sheet."""
+        level = plan.get("reporting_level", "")
+        levels = list(dict.fromkeys(e["level_label"] for e in self.elements_out))
+        if level and level not in levels:
+            self.error(PLAN, f"報告の単位「{level}」は「体系」シートの階層名にありません。取組ごとなら空欄、"
+                             f"体系の階層ごとなら{''.join(f'「{n}」' for n in levels)}のいずれかを"
+                             "書いてください。", self._plan_line(REPORTING_LEVEL), "値")
+
+    def _plan_line(self, label: str) -> int | None:
+        for line, cells in enumerate(self.book.get(PLAN, [])[1:], start=2):
+            if cells and fold(cells[0], ignore_case=True) == fold(label, ignore_case=True):
+                return line
+        return None
+
+    def reporting(self, rows: list[_Row]) -> list[dict[str, Any]]:
+        """The 報告の割り当て sheet: one element and one organization a row, each pair once."""
+        out: list[dict[str, Any]] = []
+        seen: dict[Any, int] = {}
+        for row in rows:
+            element = self.element_ref(REPORTING, row, "項目コード")
+            org = self.lookup(REPORTING, row, "組織名", self.org_index, "組織（「組織」シートの組織名）")
+            for column in ("項目コード", "組織名"):
+                if not row[column].strip():
+                    self.error(REPORTING, f"{column}がありません。", row.line, column)
+            sample = bool(self.cell(REPORTING, row, "サンプル", _flag_value))
+            if element is None or org is None:
+                continue
+            self.once(REPORTING, seen, (element, org), row, "組織名",
+                      "同じ項目と組織の割り当てが2回あります")
+            out.append({"element": element, "organization": self.org_keys[org],
+                        "is_sample": sample})
+        return out
 
     # 取組 ------------------------------------------------------------------------------------
     def initiatives(self, rows: list[_Row]) -> None:

@@ -33,6 +33,8 @@ from sasaeai.exchange.workbook.columns import (
     PLAN_KINDS,
     PLAN_STATUSES,
     POLARITIES,
+    REPORTING,
+    REPORTING_LEVEL,
     ROLES,
     SEPARATOR,
     SHEETS,
@@ -128,6 +130,7 @@ def _plan_values(doc: dict[str, Any], names: _Names) -> dict[str, str]:
         "上位計画": ref(plan.get("parent"), "slug"),
         "上位計画の名称": ref(plan.get("parent"), "title"),
         "対象圏域": names.area.get(plan.get("area") or "", ""),
+        REPORTING_LEVEL: _text(plan.get("reporting_level")),
     }
 
 
@@ -197,6 +200,7 @@ def _table_rows(doc: dict[str, Any], names: _Names) -> dict[str, list[list[str]]
             AGGREGATIONS.get(i.get("aggregation", ""), i.get("aggregation", "")),
             SOURCE_KINDS.get(i.get("source_kind", ""), i.get("source_kind", "")),
             i.get("source_text", ""), org.get(i.get("source_organization") or "", ""),
+            org.get(i.get("reporting_organization") or "", ""),
             i.get("definition", ""), i.get("rationale", ""), i.get("note", "")])
         for t in i.get("targets", []):
             rows[TARGETS].append([
@@ -218,6 +222,9 @@ def _table_rows(doc: dict[str, Any], names: _Names) -> dict[str, list[list[str]]
                 area.get(o.get("area") or "", ""), o.get("breakdown_label", ""),
                 json.dumps(breakdown, ensure_ascii=False) if breakdown else "",
                 o.get("note", "")])
+    rows[REPORTING] = [[element.get(a.get("element") or "", ""),
+                        org.get(a.get("organization") or "", ""), _flag(a.get("is_sample"))]
+                       for a in doc.get("reporting_assignments", [])]
     return rows
 
 
@@ -336,7 +343,7 @@ class _Writer:
 
 SHEET_HELP = {
     PLAN: "計画そのものの情報。1行に1項目で、「値」の列に書きます。",
-    ORGS: "計画に出てくる組織（策定主体、担当組織、出典の組織）。1行に1組織。",
+    ORGS: "計画に出てくる組織（策定主体、担当組織、出典の組織、報告する組織）。1行に1組織。",
     AREAS: "計画に出てくる圏域（対象圏域、地区別の実績値）。1行に1圏域。",
     ELEMENTS: "計画の体系（基本目標・基本施策・施策の方向など）。1行に1項目。上位の項目を先に書きます。",
     ACTORS: "主体（「地域住民等ができること」などの見出しのまとまり）。1行に1主体。",
@@ -346,6 +353,7 @@ SHEET_HELP = {
     INDICATORS: "指標。1行に1指標。",
     TARGETS: "指標の目標値。1行に1つ（指標名で指標を指します）。",
     OBSERVATIONS: "指標の基準値と実績値。1行に1つ（指標名で指標を指します）。",
+    REPORTING: "体系の階層ごとに報告する計画で、どの項目をどの組織が報告するか。1行に1つの項目と組織。",
 }
 
 GUIDE_TEXT: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -401,7 +409,7 @@ def build_plan_workbook(doc: dict[str, Any] | None) -> bytes:
     book.set_properties({
         "title": f"{plan.get('title', '')} 計画ワークブック".strip(),
         "author": "ささえあい", "company": municipality.get("name", ""),
-        "comments": "ささえあいで作成した計画ワークブックです（sasaeai-plan 1.0）。",
+        "comments": "ささえあいで作成した計画ワークブックです（sasaeai-plan 1.1）。",
     })
     writer = _Writer(book)
     writer.guide(doc)

@@ -44,6 +44,13 @@ class EntryQuerySet(models.QuerySet["Entry"]):
                 action=EntryVersion.Action.CORRECT).order_by("number"),
             to_attr="correction_versions"))
 
+    def with_units(self) -> EntryQuerySet:
+        """Each entry's subject with its parents in the 体系 fetched at once, for its
+        `unit_label` (「1-1-① …」) without a query per level and entry (deeper 体系 still work,
+        a query per further level)."""
+        return self.select_related("element__parent__parent__parent",
+                                   "initiative__element__parent__parent__parent")
+
     def in_plan_order(self) -> EntryQuerySet:
         return self.order_by(
             "initiative__element__order", "initiative__order", "element__order",
@@ -56,6 +63,7 @@ class HandIn:
     indicator's figure): 未着手 → 下書き → 提出済 → 確認済, or 差戻し back to its writer."""
 
     status: str
+    waiver_reason: str
 
     @property
     def is_editable(self) -> bool:
@@ -79,6 +87,17 @@ class HandIn:
     def is_returned(self) -> bool:
         return self.status == "returned"
 
+    @property
+    def is_waived(self) -> bool:
+        """Not handed in, and the 事務局 recorded 「未提出のまま進める」 with a reason: every
+        output marks it so (one handed in afterwards no longer is)."""
+        return bool(self.waiver_reason) and not self.is_handed_in
+
+    @property
+    def waived_reason(self) -> str:
+        """What to print beside something not handed in that the cycle went on without."""
+        return self.waiver_reason if self.is_waived else ""
+
 
 class Entry(HandIn, Projected, models.Model):
     """What one organization reports for one initiative (or element) in one cycle.
@@ -91,6 +110,11 @@ class Entry(HandIn, Projected, models.Model):
     reads that it was not handed in and why, not the text."""
 
     PRIVATE_FIELDS = frozenset({"return_comment", "updated_by", "waived_by"})
+    # The longest text each written field takes, in characters: shown under the field with a
+    # live count, and refused beyond it by the action (a form, a workbook, a plan file alike),
+    # never cut. A 進捗管理表 cell of a few hundred characters is usual; these leave room.
+    TEXT_LIMITS = {"results": 2000, "progress": 4000, "issues": 4000, "direction_text": 2000,
+                   "results_unit": 20}
     # The report's own words and figures, shown to the public only once handed in.
     WRITTEN_FIELDS = ("results", "results_value", "results_unit", "progress", "issues",
                       "direction", "direction_text", "self_rating", "self_rating_verbatim")
@@ -191,7 +215,7 @@ class Entry(HandIn, Projected, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject}（{self.organization.label}）"
+        return f"{self.subject.unit_label}（{self.organization.label}）"
 
     def get_absolute_url(self) -> str:
         plan = self.cycle.plan
@@ -207,15 +231,14 @@ class Entry(HandIn, Projected, models.Model):
         return shown
 
     @property
-    def is_waived(self) -> bool:
-        """Not handed in, and the 事務局 recorded 「未提出のまま進める」 with a reason: every
-        output marks it so (a report handed in afterwards no longer is)."""
-        return bool(self.waiver_reason) and not self.is_handed_in
+    def self_rating_shown(self) -> str:
+        """The 自己評価 as the scale writes it (「B」 for 「ｂ」 typed in Excel); the text as typed
+        stays in self_rating_verbatim, and is shown only where no scale matched it."""
+        return self.self_rating or self.self_rating_verbatim
 
     @property
-    def waived_reason(self) -> str:
-        """What to print beside an unsubmitted report the cycle went on without."""
-        return self.waiver_reason if self.is_waived else ""
+    def committee_rating_shown(self) -> str:
+        return self.committee_rating or self.committee_rating_verbatim
 
     @property
     def corrections(self) -> list[EntryVersion]:

@@ -232,9 +232,11 @@ def test_it_leaves_no_progress_route_out_of_the_matrices():
     covered = {names[r.split(":")[1]] for r in covered}
     # Responding to an opinion is decided in test_it_lets_only_the_secretariat_respond below;
     # the indicator figures in the project's permission matrix (tests/test_permission_matrix.py)
-    # and in test_figures.py.
+    # and in test_figures.py; the one page's inline saves and handing in at once there too
+    # and in test_tasks_page.py.
     assert named - covered == {"opinion_respond", "figure", "figure_save", "figure_return",
-                               "figure_accept"}
+                               "figure_accept", "figure_settle", "entry_inline",
+                               "figure_inline", "cycle_hand_in", "cycle_accept_many"}
 
 
 @pytest.mark.parametrize("index", range(len(PERSONAS)))

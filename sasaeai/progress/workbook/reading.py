@@ -62,6 +62,14 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def empty_after_import(self) -> bool:
+        """Whether the entry would be handed in with neither 進捗状況 nor 実績 (refused)."""
+        if self.entry is None:
+            return False
+        texts = [self.data.get(name, getattr(self.entry, name)) for name in ("progress", "results")]
+        return not any(str(text or "").strip() for text in texts)
+
 
 @dataclass
 class Preview:
@@ -86,6 +94,25 @@ class Preview:
     @property
     def error_rows(self) -> list[RowResult]:
         return [row for row in self.rows if row.errors]
+
+    @property
+    def shown_rows(self) -> list[RowResult]:
+        """The rows the preview lists, in the sheet's order: a change or an error."""
+        return [row for row in self.rows if row.changes or row.errors]
+
+    @property
+    def unchanged_rows(self) -> list[RowResult]:
+        """The rows that change nothing (collapsed into a count on the preview)."""
+        return [row for row in self.rows if not (row.changes or row.errors)]
+
+    @property
+    def unsubmittable_rows(self) -> list[RowResult]:
+        """Changed rows whose entry could be imported as a draft but not handed in."""
+        return [row for row in self.changed_rows if row.empty_after_import]
+
+    @property
+    def can_submit(self) -> bool:
+        return self.can_apply and not self.unsubmittable_rows
 
     @property
     def change_count(self) -> int:

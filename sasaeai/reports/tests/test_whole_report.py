@@ -61,7 +61,7 @@ def test_it_exports_every_column_to_excel_with_the_number_as_a_number():
     assert rows[3] == ("取組", "主体", "状態", "実績", "実績（数値）", "実績の単位", "進捗状況", "課題",
                        "今後の方向性", "今後の方向性（内容）", "自己評価", "委員会評価",
                        "委員会評価の理由", "委員会の意見と市の考え方", "成果指標（最新値・判定）",
-                       "未提出のまま進める理由", "訂正")
+                       "基本目標の成果指標（最新値・判定）", "未提出のまま進める理由", "訂正")
     assert rows[4][0].startswith("基本目標 1")
     row = next(r for r in rows if r[3] == RESULTS)
     assert row[:3] == ("① ふれあい交流の促進", "下野市", "確認済")

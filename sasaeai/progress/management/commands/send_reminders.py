@@ -12,7 +12,8 @@ from sasaeai.progress.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "入力期限が近い、または過ぎた進捗報告について、担当組織に督促メールを送ります（毎日実行）。"
+    help = ("入力期限が近い、または過ぎた進捗報告と指標の実績値について、担当組織に督促メールを"
+            "送ります（毎日実行）。未提出のまま進めると記録した報告は含めません。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days-before", type=int, default=3, help="期限の何日前から送るか")
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         verb = "送信予定" if options["dry_run"] else "送信"
         for item in sent:
             kind = Reminder.Kind(item.kind).label
+            figures = f"・指標の実績値{item.figures}件" if item.figures else ""
             self.stdout.write(f"{verb}：{item.cycle} {item.organization}（{kind}）"
-                              f" 未提出{item.entries}件 → {', '.join(item.recipients)}")
+                              f" 未提出{item.entries}件{figures} → {', '.join(item.recipients)}")
         if not sent:
             self.stdout.write("送る督促メールはありません。")
