@@ -32,8 +32,15 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        # A form's fields (not a file) beyond what Django parses (DATA_UPLOAD_MAX_MEMORY_SIZE)
+        # would meet a bare 400 later: the same page as an oversized file, that says why.
+        form = request.META.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
+        fields_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if form and fields_limit is not None and length > fields_limit:
+            limit = fields_limit
         if length > limit:
-            page = render_to_string("413.html", {"limit_mb": limit // 1024 // 1024})
+            page = render_to_string("413.html", {"limit_mb": max(1, limit // 1024 // 1024),
+                                                 "form": form})
             # No `Connection: close`: a hop-by-hop header is the server's to set (wsgiref refuses
             # it with a 500; gunicorn drops it and discards the unread body itself).
             return HttpResponse(page, status=413)

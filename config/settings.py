@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "sasaeai.audit",
     "sasaeai.tenancy",
     "sasaeai.accounts",
+    "sasaeai.notices",
     "sasaeai.plans",
     "sasaeai.indicators",
     "sasaeai.progress",
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "sasaeai.accounts.context_processors.access",
+                "sasaeai.plans.editing.undo_offer",
             ],
         },
     }

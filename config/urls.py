@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 
 from sasaeai.api.api import api
+from sasaeai.plans import views_create as plan_create_views
 from sasaeai.reports import views as reports_views
 from sasaeai.tenancy import views as tenancy_views
 from sasaeai.tenancy.converters import LgCodeConverter
@@ -18,9 +19,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("tasks/", include("sasaeai.progress.task_urls")),
+    path("notices/", include("sasaeai.notices.urls")),
     path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
     # Before the plan routes: "surveys" and "import" would otherwise be taken for a plan's slug.
     path("<lgcode:code>/surveys/", include("sasaeai.surveys.urls")),
+    path("<lgcode:code>/new/", plan_create_views.create, name="plan_create"),
     path("", include("sasaeai.exchange.urls")),
     path("", include("sasaeai.public.urls")),
     path("<lgcode:code>/<slug:slug>/", include("sasaeai.plans.urls")),

@@ -8,8 +8,14 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.dispatch import Signal
 
 from sasaeai.audit.models import AuditEvent
+
+# Sent by `record` once the event is saved (inside the caller's transaction), with the event and
+# the object it is about: who must be told of a write listens here (progress/notifications.py)
+# instead of every action calling it.
+recorded = Signal()
 
 # Never copied into an audit event, whatever model they sit on.
 SECRET_FIELDS = frozenset({"password", "token", "secret", "key", "secret_hash"})
@@ -65,6 +71,7 @@ def event(
     municipality_code: str = "",
     organization: str = "",
     note: str = "",
+    undoes: AuditEvent | None = None,
 ) -> AuditEvent:
     """An audit event not yet saved: `record` saves one, `record_all` many at once."""
     user = by if getattr(by, "is_authenticated", False) else None
@@ -80,6 +87,7 @@ def event(
         before=before,
         after=after,
         note=note,
+        undoes=undoes,
     )
 
 
@@ -87,6 +95,7 @@ def record(**kwargs: Any) -> AuditEvent:
     """Write one audit event (see `event` for the arguments)."""
     made = event(**kwargs)
     made.save()
+    recorded.send(sender=AuditEvent, event=made, obj=kwargs.get("obj"), by=kwargs.get("by"))
     return made
 
 

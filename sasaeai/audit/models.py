@@ -26,6 +26,10 @@ class AuditEvent(models.Model):
     before = models.JSONField("変更前", null=True, blank=True)
     after = models.JSONField("変更後", null=True, blank=True)
     note = models.TextField("備考", blank=True)
+    undoes = models.ForeignKey(
+        "self", verbose_name="元に戻した変更", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="undone_by", help_text="この記録が元に戻した変更（audit.undo）",
+    )
 
     class Meta:
         verbose_name = "監査ログ"

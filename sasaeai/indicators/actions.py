@@ -268,6 +268,35 @@ def add_actual_observation(*, by: Any, indicator: Indicator, year: int | None,
 
 
 @transaction.atomic
+def replace_actual_observation(*, by: Any, observation: Observation, value: Any, verbatim: str,
+                               status: str, note: str = "", reason: str) -> Observation:
+    """Put another figure in place of a registered 実績値, for a reason: the one change to a
+    registered figure (a cycle's reported figure chosen over it). The audit event keeps the old
+    figure (before) beside the new one (after); the judgement is computed from the observations,
+    so it follows by itself."""
+    indicator = observation.indicator
+    if not Standing.of(by, indicator.plan).can_replace_observation(observation):
+        raise PermissionDenied("登録済の実績値を置き換えられるのは事務局です。")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "実績値を置き換える理由を入力してください。"})
+    current = Observation.objects.select_for_update().get(pk=observation.pk)
+    if current.role != Observation.Role.ACTUAL:
+        raise ValidationError("置き換えられるのは実績値だけです（基準値は置き換えません）。")
+    before = snapshot(current)
+    current.value = value
+    current.verbatim = verbatim[:200]
+    current.status = status
+    current.note = note[:300]
+    current.full_clean(exclude=["indicator"])
+    current.save(update_fields=["value", "verbatim", "status", "note"])
+    record(by=by, action="indicators.figure.replace", obj=current, before=before,
+           after=snapshot(current), municipality_code=indicator.plan.municipality.code,
+           note=f"{indicator.name}：「{before.get('verbatim', '')}」→「{current.verbatim}」。{reason}")
+    return current
+
+
+@transaction.atomic
 def set_reporting_organization(*, by: Any, indicator: Indicator,
                                organization: Organization | None) -> Indicator:
     """Name the organisation a cycle asks for this indicator's figure (none: not asked)."""

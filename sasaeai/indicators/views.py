@@ -141,8 +141,13 @@ def figures_csv(plan: Plan, indicator: Indicator, rows: list[dict[str, str]],
 @require_GET
 def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpResponse:
     plan, standing = get_plan_and_standing(request.user, code, slug)
-    indicator = get_object_or_404(Indicator.objects.with_figures().prefetch_related("overrides"),
-                                  plan=plan, pk=pk)
+    indicator = (Indicator.objects.with_figures().prefetch_related("overrides")
+                 .filter(plan=plan, pk=pk).first())
+    if indicator is None:  # merged into another one: its old address leads there
+        from sasaeai.indicators.edits import survivor_or_404
+
+        survivor = survivor_or_404(plan, pk)
+        return redirect(indicator_url(plan, survivor, None))
     indicator.plan = plan
     rule = JudgementRule.objects.rule_for(plan)
     year = evaluation_year(request)
@@ -154,6 +159,11 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
 
     if request.GET.get("export") == "csv":
         return figures_csv(plan, indicator, charts.chart_table(indicator), judgement)
+    if request.GET.get("part") == "chart":  # at hand on わたしの作業, fetched when opened
+        return render(request, "indicators/includes/chart_part.html", {
+            "plan": plan, "indicator": indicator, "judgement": judgement,
+            "label": rule.labels[judgement.category],
+            "chart_svg": charts.indicator_chart_svg(indicator)})
 
     return render(request, "indicators/indicator_detail.html", {
         "plan": plan, "municipality": plan.municipality, "indicator": indicator,
@@ -173,6 +183,7 @@ def indicator_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
         "chart_svg": charts.indicator_chart_svg(indicator),
         "chart_rows": charts.chart_table(indicator),
         "goal": plan.top_goals().get(indicator.element_id),
+        "can_edit": standing.can_edit_plan(plan),
     })
 
 

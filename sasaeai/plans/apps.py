@@ -5,3 +5,8 @@ class PlansConfig(AppConfig):
     name = "sasaeai.plans"
     label = "plans"
     verbose_name = "計画"
+
+    def ready(self) -> None:
+        from sasaeai.plans import editing
+
+        editing.register()

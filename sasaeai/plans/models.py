@@ -14,7 +14,35 @@ from sasaeai.lib.wareki import format_fy
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
 # Municipality pages that sit where a plan's slug would (/<code>/<slug>/): no plan may take them.
-RESERVED_SLUGS = {"surveys": "市民アンケート", "import": "計画の取り込み"}
+RESERVED_SLUGS = {"surveys": "市民アンケート", "import": "計画の取り込み", "new": "新しい計画の作成"}
+
+
+def joined_number(numbers: Iterable[str]) -> str:
+    """The printed numbers of a unit and its parents as one: 「1」「1.」「①」 → 「1-1-①」."""
+    return "-".join(n for n in (number.strip().rstrip(".．、。 ") for number in numbers) if n)
+
+
+class ReportingSubject:
+    """What a cycle's report is about (a 取組 or an element of the 体系), named in lists of many
+    units by `unit_label`: a plan numbers 施策の方向 ①② again under every 基本施策 and 基本目標,
+    so its own number alone is ambiguous; with its parents' numbers it is unique in the plan.
+    Querysets of many fetch the parents with select_related (see EntryQuerySet.with_units)."""
+
+    number_label: str
+    title: str
+
+    def number_path(self) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def unit_number(self) -> str:
+        """「1-1-①」: blank when the unit has no number of its own."""
+        return joined_number(self.number_path()) if self.number_label.strip() else ""
+
+    @property
+    def unit_label(self) -> str:
+        """「1-1-① 学校や地域における福祉教育の充実」: the unit wherever a list names it."""
+        return f"{self.unit_number} {self.title}".strip()
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -84,6 +112,11 @@ class Plan(Projected, models.Model):
         "状態", max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     source_document = models.CharField("出典資料", max_length=300, blank=True)
+    contact_department = models.CharField(
+        "問い合わせ先（課・係）", max_length=100, blank=True, help_text="公開ページに表示します"
+    )
+    contact_phone = models.CharField("問い合わせ先の電話番号", max_length=40, blank=True)
+    contact_email = models.EmailField("問い合わせ先のメール", blank=True)
     reporting_level = models.CharField(
         "報告の単位", max_length=40, blank=True,
         help_text="空欄は取組。体系の階層名（施策の方向、重点目標、基本目標など）を選ぶとその階層の項目ごとに報告する",
@@ -174,12 +207,37 @@ class Plan(Projected, models.Model):
             raise ValidationError(errors)
 
 
+# How deep a 体系 may nest: the editor refuses deeper (real plans use 3 to 5 levels).
+MAX_DEPTH = 8
+
+
+def archived_q(prefix: str = "") -> Q:
+    """The rows archived (廃止) themselves or under an archived element, as one filter: `prefix`
+    leads from the filtered row to its element ("" for an element, "element__" for a 取組)."""
+    q = Q()
+    path = prefix
+    for _ in range(MAX_DEPTH):
+        q |= Q(**{f"{path}archived_at__isnull": False})
+        path += "parent__"
+    return q
+
+
 class PlanElementQuerySet(models.QuerySet["PlanElement"]):
     def roots(self) -> PlanElementQuerySet:
         return self.filter(parent__isnull=True)
 
+    def current(self) -> PlanElementQuerySet:
+        """What the plan holds now: without archived elements and what hangs under them."""
+        return self.exclude(archived_q())
 
-class PlanElement(models.Model):
+
+class InitiativeQuerySet(models.QuerySet["Initiative"]):
+    def current(self) -> InitiativeQuerySet:
+        """取組 not archived, whose home is not archived either."""
+        return self.exclude(Q(archived_at__isnull=False) | archived_q("element__"))
+
+
+class PlanElement(ReportingSubject, models.Model):
     """A node of the 体系: 基本目標, 基本施策, 施策の方向, 重点目標 … with the plan's own numbering."""
 
     plan = models.ForeignKey(
@@ -198,6 +256,10 @@ class PlanElement(models.Model):
     is_priority = models.BooleanField("重点", default=False)
     is_new = models.BooleanField("新規", default=False)
     order = models.PositiveIntegerField("表示順", default=0)
+    archived_at = models.DateTimeField(
+        "廃止日時", null=True, blank=True,
+        help_text="公開後に体系から外した項目：履歴と過去の報告のために残す",
+    )
 
     objects = PlanElementQuerySet.as_manager()
 
@@ -242,13 +304,18 @@ class PlanElement(models.Model):
     def ancestors(self) -> list[PlanElement]:
         chain: list[PlanElement] = []
         node = self.parent
-        while node is not None:
+        seen = {self.pk}
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
             chain.append(node)
             node = node.parent
         return list(reversed(chain))
 
+    def number_path(self) -> list[str]:
+        return [e.number_label for e in (*self.ancestors(), self)]
 
-class Initiative(models.Model):
+
+class Initiative(ReportingSubject, models.Model):
     """A 取組 (事業): the unit that is done and reported on, with one home in the 体系."""
 
     plan = models.ForeignKey(
@@ -268,6 +335,12 @@ class Initiative(models.Model):
         help_text="進捗を報告する組織",
     )
     order = models.PositiveIntegerField("表示順", default=0)
+    archived_at = models.DateTimeField(
+        "廃止日時", null=True, blank=True,
+        help_text="公開後に計画から外した取組：履歴と過去の報告のために残す",
+    )
+
+    objects = InitiativeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "取組"
@@ -292,6 +365,9 @@ class Initiative(models.Model):
     @property
     def heading(self) -> str:
         return str(self)
+
+    def number_path(self) -> list[str]:
+        return [*self.element.number_path(), self.number_label]
 
     def clean(self) -> None:
         if self.element_id and self.element.plan_id != self.plan_id:

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from sasaeai.plans.models import Initiative, Plan, PlanElement, ReportingAssignment
+from sasaeai.plans.tree import archived_ids
 from sasaeai.tenancy.models import Municipality, Organization
 
 INITIATIVES = ""
@@ -77,13 +78,21 @@ def level_label(plan: Plan) -> str:
 def units(plan: Plan) -> list[Unit]:
     """The plan's reporting units in the order of the plan, with their assignments."""
     elements = list(plan.elements.all())
+    by_id = {e.pk: e for e in elements}
+    for element in elements:  # parents linked without a query each, for `unit_label`
+        if element.parent_id in by_id:
+            element.parent = by_id[element.parent_id]
     goals = plan.top_goals()
     if plan.reporting_level == INITIATIVES and plan.initiatives.exists():
         rows = [Unit(i, goals.get(i.element_id)) for i in
                 plan.initiatives.prefetch_related("responsible").order_by("order", "id")]
         for row in rows:
+            row.subject.element = by_id[row.subject.element_id]  # type: ignore[union-attr]
+        for row in rows:
             row.assigned = {o.pk: False for o in row.subject.responsible.all()}  # type: ignore[union-attr]
         return rows
+    archived = archived_ids(elements)  # 廃止 elements are asked no new report
+    elements = [e for e in elements if e.pk not in archived]
     if plan.reporting_level == INITIATIVES:
         parents = {e.parent_id for e in elements}
         chosen = [e for e in elements if e.pk not in parents]

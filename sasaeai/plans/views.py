@@ -14,7 +14,6 @@ from sasaeai.accounts.access import (
     get_element_for_user,
     get_initiative_for_user,
     get_plan_and_standing,
-    get_plan_for_user,
 )
 from sasaeai.indicators.models import Indicator
 from sasaeai.plans.models import (
@@ -27,6 +26,7 @@ from sasaeai.plans.models import (
     Plan,
     PlanElement,
 )
+from sasaeai.plans.tree import archived_ids
 
 
 @dataclass
@@ -46,23 +46,30 @@ class Node:
 
 
 def structure(plan: Plan) -> list[Node]:
+    """The 体系 as readers see it: an archived element (廃止) and what hangs under it left out."""
     elements = list(plan.elements.all())
-    initiatives = list(plan.initiatives.all())
+    initiatives = list(plan.initiatives.filter(archived_at__isnull=True))
     placements = list(
-        Placement.objects.filter(element__plan=plan).select_related("initiative__element")
+        Placement.objects.filter(element__plan=plan, initiative__archived_at__isnull=True)
+        .select_related("initiative__element")
     )
-    nodes = {e.pk: Node(e, 0) for e in elements}
+    archived = archived_ids(elements)
+    nodes = {e.pk: Node(e, 0) for e in elements if e.pk not in archived}
     roots: list[Node] = []
     for element in elements:
+        if element.pk in archived:
+            continue
         node = nodes[element.pk]
         if element.parent_id in nodes:
             nodes[element.parent_id].children.append(node)
         else:
             roots.append(node)
     for initiative in initiatives:
-        nodes[initiative.element_id].initiatives.append(initiative)
+        if initiative.element_id in nodes:
+            nodes[initiative.element_id].initiatives.append(initiative)
     for placement in placements:
-        nodes[placement.element_id].repeats.append(placement)
+        if placement.element_id in nodes:
+            nodes[placement.element_id].repeats.append(placement)
 
     def set_depth(items: list[Node], depth: int) -> None:
         for item in items:
@@ -145,8 +152,9 @@ def element_detail(request: HttpRequest, code: str, slug: str, pk: int) -> HttpR
             "element": element,
             "ancestors": with_plan(element.ancestors(), plan),
             "children": list(element.children.all()),
-            "initiatives": list(element.initiatives.all()),
-            "repeats": list(element.placements.select_related("initiative__element")),
+            "initiatives": list(element.initiatives.filter(archived_at__isnull=True)),
+            "repeats": list(element.placements.filter(initiative__archived_at__isnull=True)
+                            .select_related("initiative__element")),
             "blocks": actor_blocks(list(statement_queryset().filter(element=element))),
             "indicators": list(Indicator.objects.filter(element=element).with_figures()),
             "challenges": list(element.challenges.all()),
@@ -181,7 +189,8 @@ def initiative_detail(request: HttpRequest, code: str, slug: str, pk: int) -> Ht
 
 @require_GET
 def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse:
-    plan = get_plan_for_user(request.user, code, slug)
+    plan, standing = get_plan_and_standing(request.user, code, slug)
+    can_edit = standing.can_edit_plan(plan)
     challenges = list(
         Challenge.objects.filter(plan=plan).prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("order", "id")),
@@ -189,7 +198,8 @@ def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse
             Prefetch("elements", queryset=PlanElement.objects.select_related("plan__municipality")),
         )
     )
-    columns: list[Initiative | PlanElement] = [*with_plan(list(plan.initiatives.all()), plan)]
+    columns: list[Initiative | PlanElement] = [
+        *with_plan(list(plan.initiatives.filter(archived_at__isnull=True)), plan)]
     linked_elements = {e for c in challenges for e in c.elements.all()}
     columns += sorted(linked_elements, key=lambda e: (e.order, e.pk))
     rows = [
@@ -207,10 +217,15 @@ def challenge_matrix(request: HttpRequest, code: str, slug: str) -> HttpResponse
     has_links = any(row["answered"] for row in rows)
     if request.GET.get("export") == "csv":
         return challenges_csv(plan, challenges)
+    if can_edit:
+        from sasaeai.plans.views_challenges import add_toggles
+
+        add_toggles(rows, columns)
     return render(
         request,
         "plans/challenge_matrix.html",
-        {**plan_context(request, plan), "rows": rows, "columns": columns, "has_links": has_links},
+        {**plan_context(request, plan), "rows": rows, "columns": columns, "has_links": has_links,
+         "can_edit": can_edit},
     )
 
 

@@ -22,7 +22,12 @@ from typing import Any
 
 from sasaeai.accounts import actions as account_actions
 from sasaeai.accounts.models import Membership
+from sasaeai.audit.actions import record, snapshot
+from sasaeai.audit.undo import fingerprint
 from sasaeai.indicators.models import Indicator, Observation
+from sasaeai.notices.delivery import send
+from sasaeai.notices.models import Notice
+from sasaeai.plans.editing import STATEMENT_FIELDS
 from sasaeai.plans.models import Plan
 from sasaeai.progress import actions, actions_figures, actions_states
 from sasaeai.progress.models import Cycle, Entry, FigureRequest, Opinion, Packet, PlanRatingScale
@@ -32,6 +37,8 @@ from sasaeai.surveys.models import SurveyResult, SurveyRound
 from sasaeai.surveys.tests.conftest import import_round, microdata
 from sasaeai.tenancy.models import Municipality, Organization
 from sasaeai.testing import (
+    ActorFactory,
+    ActorStatementFactory,
     InitiativeFactory,
     MembershipFactory,
     MunicipalityFactory,
@@ -133,6 +140,7 @@ class Estate:
     plans: list[Target]
     elements: list[Target]
     initiatives: list[Target]
+    statements: list[Target]  # what an actor does for a plan's first 取組
     indicators: list[Target]
     cycles: list[Target]
     packets: list[Target]
@@ -144,6 +152,10 @@ class Estate:
     surveys: list[Target]
     results: list[Target]
     tokens: list[Target]
+    notices: list[Target]
+    plan_changes: list[Target]  # an audited change made in a plan's editor, to undo
+    histories: list[Target]  # the history page of the element that change renamed
+    challenges: list[Target]  # a 課題 with one piece of evidence, per plan (#15: views_challenges)
     none: list[Target]
     api_plans: list[Target]
     api_munis: list[Target]
@@ -162,7 +174,8 @@ class Estate:
 
 
 def advance(cycle: Cycle, to: str, by: Any) -> Cycle:
-    """Bring a cycle to a state through the actions, every report written and submitted."""
+    """Bring a cycle to a state through the actions, every report and figure written and
+    submitted."""
     order: list[str] = [S.PREPARING, S.COLLECTING, S.COMPILING, S.REVIEWING, S.CONFIRMED,
                         S.PUBLISHED]
     for target in order[order.index(cycle.status) + 1: order.index(to) + 1]:
@@ -173,6 +186,10 @@ def advance(cycle: Cycle, to: str, by: Any) -> Cycle:
                                            expected_version=entry.version)
                 saved.cycle = cycle
                 actions.submit_entry(by=by, entry=saved, expected_version=saved.version)
+            for figure in cycle.figure_requests.awaiting():
+                figure.cycle = cycle
+                actions_figures.save_figure(by=by, figure=figure, data={"verbatim": "140人"},
+                                            expected_version=figure.version, submit=True)
         cycle = actions.move_cycle(by=by, cycle=cycle, to=target, expected_version=cycle.version)
     return Cycle.objects.select_related("plan__municipality").get(pk=cycle.pk)
 
@@ -292,7 +309,7 @@ def build_estate(world: World) -> Estate:
                                             "result_pk": result.pk}))
 
     keys: dict[str, str] = {}
-    tokens = []
+    tokens, notices = [], []
     for name, user in (("事務局の佐藤", sato), ("担当課の田中", world.tanaka),
                        ("子育て支援課の山本", yamamoto), ("社協の鈴木", world.suzuki),
                        ("委員の高橋", world.takahashi), ("閲覧の伊藤", world.ito),
@@ -300,6 +317,10 @@ def build_estate(world: World) -> Estate:
         token, keys[name] = account_actions.create_api_token(by=user, name="集計用")
         muni = home if user != other else other_city
         tokens.append(Target(muni, {"pk": token.pk}, owner=user))
+        # A notice of each persona's own, shown on its task page (its recipient marks it read).
+        notice, = send(to=[user], kind=Notice.Kind.RETURNED, subject="【差戻し】報告が差し戻されました",
+                       body="差戻しの理由：数字を確認してください。", url="/tasks/")
+        notices.append(Target(muni, {"pk": notice.pk}, owner=user))
 
     all_plans = [world.published, world.draft, world.other_published, world.other_draft]
 
@@ -348,8 +369,34 @@ def build_estate(world: World) -> Estate:
                                    "org_pk": kosodate.pk}, plan=plan, cycle=collecting,
                             org=kosodate))
 
+    def statement_target(p: Plan) -> Target:
+        """What the residents do for the plan's first 取組, and its neighbour below."""
+        actor = ActorFactory.create(plan=p, label="地域住民ができること")
+        initiative = p.initiatives.order_by("pk").first()
+        made = [ActorStatementFactory.create(plan=p, actor=actor, initiative=initiative,
+                                             text=text, order=n)
+                for n, text in enumerate(("声をかけ合います。", "集まりに参加します。"), start=1)]
+        return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug,
+                                       "pk": made[0].pk}, plan=p,
+                      data={"actor": actor.pk, "text": "あいさつを交わします。", "detail": "",
+                            "seen": fingerprint(made[0], STATEMENT_FIELDS),
+                            "direction": "down"})
+
     def refreshed(cycle: Cycle) -> Cycle:
         return next(c for c in cycles if c.pk == cycle.pk)
+
+    def renamed(p: Plan) -> Target:
+        """The plan's first element renamed in the editor (as its action records it)."""
+        element = p.elements.order_by("pk").first()
+        assert element is not None
+        before = snapshot(element)
+        element.title += "（改）"
+        element.save(update_fields=["title"])
+        made = record(by=sato if p.municipality == home else other, action="plans.element.edit",
+                      obj=element, before=before, after=snapshot(element),
+                      municipality_code=p.municipality.code)
+        return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug,
+                                       "event_id": made.pk}, plan=p)
 
     return Estate(
         world=world, yamamoto=yamamoto, kobayashi=kobayashi,
@@ -358,6 +405,7 @@ def build_estate(world: World) -> Estate:
         plans=[plan_target(p) for p in all_plans],
         elements=[sub(p, p.elements.first().pk) for p in all_plans],  # type: ignore[union-attr]
         initiatives=[sub(p, p.initiatives.first().pk) for p in all_plans],  # type: ignore[union-attr]
+        statements=[statement_target(p) for p in all_plans],
         indicators=[sub(p, p.indicators.first().pk) for p in all_plans],  # type: ignore[union-attr]
         cycles=[cycle_target(c) for c in cycles],
         packets=[Target(c.plan.municipality, {**cycle_target(c).kwargs, "version": 1},
@@ -368,7 +416,13 @@ def build_estate(world: World) -> Estate:
                   for c, o in ((refreshed(reviewing), opinion),
                                (refreshed(other_reviewing), other_opinion))],
         entries=entries, figures=figures, versions=versions, workbooks=workbooks,
-        surveys=survey_targets, results=result_targets, tokens=tokens,
+        surveys=survey_targets, results=result_targets, tokens=tokens, notices=notices,
+        plan_changes=[renamed(p) for p in all_plans],
+        histories=[Target(p.municipality, {"code": p.municipality.code, "slug": p.slug,
+                                           "kind": "element",
+                                           "pk": p.elements.order_by("pk").first().pk},  # type: ignore[union-attr]
+                          plan=p) for p in all_plans],
+        challenges=[challenge_target(p) for p in all_plans],
         none=[Target(home, {})],
         api_plans=[plan_target(p) for p in all_plans],
         api_munis=[Target(m, {"code": m.code}, muni_has_published_plan=m != town)
@@ -378,6 +432,25 @@ def build_estate(world: World) -> Estate:
                            plan=c.plan, cycle=c) for c in cycles],
         keys=keys,
     )
+
+
+def challenge_target(p: Plan) -> Target:
+    """A 課題 of the plan with one piece of evidence; the data edits, links and moves it."""
+    from sasaeai.audit.undo import fingerprint
+    from sasaeai.plans.editing import CHALLENGE_FIELDS, EVIDENCE_FIELDS
+    from sasaeai.plans.models import Challenge, Evidence
+
+    challenge = Challenge.objects.create(plan=p, number_label="課題①", title="見守りの担い手の不足")
+    Evidence.objects.create(challenge=challenge, kind="survey", text="担い手が足りない", order=1)
+    evidence = Evidence.objects.create(challenge=challenge, text="高齢化が進んでいる", order=2)
+    return Target(p.municipality, {"code": p.municipality.code, "slug": p.slug,
+                                   "pk": challenge.pk}, plan=p,
+                  data={"number_label": "課題Ａ", "title": "見守りの担い手の不足（改）",
+                        "seen": fingerprint(challenge, CHALLENGE_FIELDS), "kind": "hearing",
+                        "text": "民生委員から聞き取り", "evidence": evidence.pk,
+                        "evidence_seen": fingerprint(evidence, EVIDENCE_FIELDS), "direction": "up",
+                        "element": p.elements.first().pk,  # type: ignore[union-attr]
+                        "initiative": p.initiatives.first().pk})  # type: ignore[union-attr]
 
 
 def _other_survey(world: World) -> SurveyRound:

@@ -111,7 +111,7 @@ def test_a_200_mb_upload_is_refused_from_its_declared_length_alone(world: World)
                                 {"name": "調査", "year": "令和5年度"},
                                 CONTENT_LENGTH=str(200 * 1024 * 1024))
     assert response.status_code == 413
-    assert "ファイルが大きすぎます" in response.content.decode()
+    assert "送信された内容が大きすぎます" in response.content.decode()
     assert state() == before
 
 

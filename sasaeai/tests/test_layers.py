@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first: an app may import the apps of the layers below its own, never beside or above.
 LAYERS = [
-    {"lib"}, {"audit"}, {"tenancy"}, {"accounts"}, {"plans"}, {"indicators"},
+    {"lib"}, {"audit"}, {"tenancy"}, {"accounts"}, {"notices"}, {"plans"}, {"indicators"},
     {"progress", "surveys"},
     {"exchange"},  # the plan file; the public pages and the API may publish it (ADR 0007)
     {"reports", "public", "api"},  # nothing imports these but config/urls.py

@@ -43,6 +43,7 @@ MARKERS = {
     "predecessor_slug": "marker-predecessor-slug-5f21", "return_reason": "MARKER-RETURN-a7d3",
     "waived_draft": "MARKER-WAIVED-DRAFT-3c9e",
     "figure_return_reason": "MARKER-FIGURE-RETURN-3c1b",
+    "waived_figure": "MARKER-WAIVED-FIGURE-6d2f",
 }
 SKIP = ("/admin/", "/accounts/logout/", "/static/", "/api/docs")
 HREF = re.compile(r'href="([^"#]+)')
@@ -90,7 +91,9 @@ def api_paths() -> list[str]:
         paths += [f"/api/plans/{code}/{slug}{tail}" for tail in (
             "", "/elements?limit=200", "/initiatives?limit=200", "/statements?limit=200",
             "/indicators?limit=200", "/cycles?limit=200")]
-        paths += [f"/api/plans/{code}/{slug}/cycles/{c.pk}" for c in plan.cycles.all()]
+        for cycle in plan.cycles.all():
+            paths += [f"/api/plans/{code}/{slug}/cycles/{cycle.pk}",
+                      f"/api/plans/{code}/{slug}/cycles/{cycle.pk}/figures?limit=200"]
     return paths
 
 
@@ -164,14 +167,18 @@ def publish_a_cycle_with_a_returned_entry(world: World) -> None:
                        expected_version=drafted.version)
     actions_states.waive_entries(by=sato, cycle=cycle, entry_ids=[drafted.pk],
                                  reason="担当課の異動で期限までに書けなかったため")
-    # The figure the cycle asks of the department: handed in, then returned with the marker.
+    # The figure the cycle asks of the department: handed in, then returned with the marker,
+    # and gone on without (「未提出のまま進める」): its figure and note stay the members'.
     figure = FigureRequest.objects.get(cycle=cycle)
     figure.cycle = cycle
-    figure = actions_figures.save_figure(by=sato, figure=figure, data={"verbatim": "120人"},
-                                         expected_version=figure.version, submit=True)
+    figure = actions_figures.save_figure(
+        by=sato, figure=figure, data={"verbatim": "120人", "note": MARKERS["waived_figure"]},
+        expected_version=figure.version, submit=True)
     actions_figures.return_figure(by=sato, figure=figure,
                                   comment=f"数値の確認を {MARKERS['figure_return_reason']}",
                                   expected_version=figure.version)
+    actions_states.waive_figures(by=sato, cycle=cycle, figure_ids=[figure.pk],
+                                 reason="担当課の再集計が期限に間に合わなかったため")
     cycle = move(Cycle.Status.COMPILING)
     returned = Entry.objects.filter(cycle=cycle).order_by("id").first()
     assert returned is not None
@@ -226,7 +233,7 @@ def test_the_markers_are_there_for_those_who_may_see_them(world: World):
     found = {name for name, marker in MARKERS.items() if any(marker in t for t in pages.values())}
     assert {"draft", "unpublished_cycle", "opinion", "question", "override_author",
             "superseded_reason", "predecessor_title", "predecessor_slug", "return_reason",
-            "waived_draft", "figure_return_reason"} <= found
+            "waived_draft", "figure_return_reason", "waived_figure"} <= found
     assert "other_city" not in found
 
 

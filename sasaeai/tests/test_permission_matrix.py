@@ -125,6 +125,13 @@ def waives(who: Who, t: Target) -> bool:
     return manages_cycle(who, t) and t.cycle.status in {S.COLLECTING, S.COMPILING}
 
 
+def hands_in(who: Who, t: Target) -> bool:
+    """Handing in several at once: the 事務局 or a 担当 of the municipality, while 入力中."""
+    assert t.cycle is not None
+    return (sees_cycle(who, t) and t.cycle.status == S.COLLECTING
+            and (who.sec(t.muni) or who.staff(t.muni)))
+
+
 def withdraws(who: Who, t: Target) -> bool:
     assert t.cycle is not None
     return manages_cycle(who, t) and t.cycle.status == S.PUBLISHED
@@ -218,6 +225,14 @@ def accepts_figure(who: Who, t: Target) -> bool:
     return returns_figure(who, t) and t.figure.is_submitted
 
 
+def settles_figure(who: Who, t: Target) -> bool:
+    """A difference from the registered 実績値 found at 確定: the 事務局, once the cycle is 確定
+    or 公開中 (a figure that is no conflict is refused with a message, not denied)."""
+    assert t.cycle is not None
+    return sees_entry(who, t) and who.sec(t.muni) and t.cycle.status in {S.CONFIRMED,
+                                                                          S.PUBLISHED}
+
+
 def owns(who: Who, t: Target) -> bool:
     return bool(who.user.is_authenticated) and t.owner == who.user
 
@@ -247,6 +262,9 @@ SPECS: dict[str, Spec] = {
     "accounts:profile": read("none", signed_in),
     "accounts:token_create": write("none", signed_in),
     "accounts:token_revoke": write("tokens", owns),
+    "accounts:notice_mail": write("none", signed_in),
+    # A notice belongs to its recipient: anyone else's answers 404.
+    "notices:read": write("notices", owns),
     "accounts:two_factor": Spec("none", {GET: signed_in, POST: signed_in}),
     "accounts:two_factor_setup": Spec("none", {GET: signed_in, POST: signed_in}),
     "accounts:recovery_codes": write("none", signed_in),
@@ -262,6 +280,7 @@ SPECS: dict[str, Spec] = {
     "surveys:delete": write("surveys", runs),
     "surveys:recompute": write("results", runs),
     "exchange:import": Spec("munis", {GET: runs, POST: runs}),
+    "plan_create": Spec("munis", {GET: runs, POST: runs}),
     "exchange:import_confirm": write("munis", runs),
     "exchange:template": read("munis", runs),
     "exchange:plan_json": read("plans", sees_plan),
@@ -273,6 +292,9 @@ SPECS: dict[str, Spec] = {
     "plans:element": read("elements", sees_plan),
     "plans:initiative": read("initiatives", sees_plan),
     "plans:reporting": read("plans", runs_plan),
+    "plans:undo": write("plan_changes", runs_plan),
+    "plans:history": read("histories", runs_plan),
+    "plans:revert": write("plan_changes", runs_plan),
     "plans:reporting_level": write("plans", runs_plan),
     "plans:reporting_assign": write("plans", runs_plan),
     "plans:reporting_organization": write("plans", runs_plan),
@@ -282,6 +304,61 @@ SPECS: dict[str, Spec] = {
     "indicators:reporter": write("indicators", runs_plan),
     "indicators:import": Spec("plans", {GET: runs_plan, POST: runs_plan}),
     "indicators:import_confirm": write("plans", runs_plan),
+
+    # Plan settings (#15: views_settings)
+    "plans:edit": read("plans", runs_plan),
+    "plans:settings": Spec("plans", {GET: runs_plan, POST: runs_plan}),
+    "plans:status": write("plans", runs_plan),
+
+
+    # 体系 editor (#15: views_tree)
+    "plans:tree": read("plans", runs_plan),
+    "plans:element_add": write("plans", runs_plan),
+    "plans:element_edit": Spec("elements", {GET: runs_plan, POST: runs_plan}),
+    "plans:element_move": write("elements", runs_plan),
+    "plans:element_delete": Spec("elements", {GET: runs_plan, POST: runs_plan}),
+    "plans:element_renumber": Spec("elements", {GET: runs_plan, POST: runs_plan}),
+
+
+    # 取組 and what each actor does (#15: views_initiatives)
+    "plans:initiatives_edit": read("plans", runs_plan),
+    "plans:initiative_add": write("plans", runs_plan),
+    "plans:initiative_edit": Spec("initiatives", {GET: runs_plan, POST: runs_plan}),
+    "plans:initiative_placement": write("initiatives", runs_plan),
+    "plans:initiative_delete": Spec("initiatives", {GET: runs_plan, POST: runs_plan}),
+    "plans:initiative_statements": write("initiatives", runs_plan),
+    "plans:statements_edit": Spec("elements", {GET: runs_plan, POST: runs_plan}),
+    "plans:statement_edit": Spec("statements", {GET: runs_plan, POST: runs_plan}),
+    "plans:statement_move": write("statements", runs_plan),
+    "plans:statement_delete": write("statements", runs_plan),
+    "plans:plan_statements": Spec("plans", {GET: runs_plan, POST: runs_plan}),
+    "plans:actor_add": write("plans", runs_plan),
+    "plans:actor_edit": write("plans", runs_plan),
+    "plans:actor_move": write("plans", runs_plan),
+    "plans:actor_delete": write("plans", runs_plan),
+
+
+    # 課題 (#15: views_challenges)
+    "plans:challenges_edit": read("plans", runs_plan),
+    "plans:challenge_create": write("plans", runs_plan),
+    "plans:challenge_cell": write("plans", runs_plan),
+    "plans:challenge_edit": Spec("challenges", {GET: runs_plan, POST: runs_plan}),
+    "plans:challenge_links": write("challenges", runs_plan),
+    "plans:challenge_delete": Spec("challenges", {GET: runs_plan, POST: runs_plan}),
+    "plans:evidence_add": write("challenges", runs_plan),
+    "plans:evidence_edit": write("challenges", runs_plan),
+    "plans:evidence_move": write("challenges", runs_plan),
+    "plans:evidence_delete": write("challenges", runs_plan),
+    "plans:initiative_challenges": Spec("initiatives", {GET: runs_plan, POST: runs_plan}),
+
+
+    # Indicator editor (#15: views_edit)
+    "indicators:add": Spec("plans", {GET: runs_plan, POST: runs_plan}),
+    "indicators:edit": Spec("indicators", {GET: runs_plan, POST: runs_plan}),
+    "indicators:target": write("indicators", runs_plan),
+    "indicators:observation": write("indicators", runs_plan),
+    "indicators:merge": Spec("indicators", {GET: runs_plan, POST: runs_plan}),
+
     "progress:cycles": read("plans", sees_plan),
     "progress:cycle_create": write("plans", runs_plan),
     "progress:scale_choose": write("plans", runs_plan),
@@ -302,6 +379,9 @@ SPECS: dict[str, Spec] = {
     "progress:entry": read("entries", sees_entry),
     "progress:entry_version": read("versions", sees_history),
     "progress:entry_save": write("entries", edits_entry),
+    "progress:entry_inline": write("entries", edits_entry),
+    "progress:cycle_hand_in": write("cycles", hands_in),
+    "progress:cycle_accept_many": write("cycles", waives),  # the 事務局, while gathering
     "progress:entry_submit": write("entries", edits_entry),
     "progress:entry_return": write("entries", returns_entry),
     "progress:entry_accept": write("entries", handles_submitted),
@@ -314,8 +394,10 @@ SPECS: dict[str, Spec] = {
     "progress:workbook_apply": write("workbooks", exchanges_workbook),
     "progress:figure": read("figures", sees_entry),
     "progress:figure_save": write("figures", edits_figure),
+    "progress:figure_inline": write("figures", edits_figure),
     "progress:figure_return": write("figures", returns_figure),
     "progress:figure_accept": write("figures", accepts_figure),
+    "progress:figure_settle": write("figures", settles_figure),
     # The read API: what the key's holder sees in the browser, or the public without a key.
     # django-ninja's marker of the API's root: it answers 404 to everyone, whatever the method.
     "api:api-root": read("none", nobody),
@@ -330,6 +412,7 @@ SPECS: dict[str, Spec] = {
     "api:plan_indicators": read("api_plans", sees_plan),
     "api:plan_cycles": read("api_plans", sees_plan),
     "api:cycle_detail": read("api_cycles", sees_cycle),
+    "api:cycle_figures": read("api_cycles", sees_cycle),
 }
 
 
@@ -476,6 +559,7 @@ PAGE_GROUPS = {
     "public pages and exports": [r for r in SPECS if not r.startswith(("api:", "progress:",
                                                                         "surveys:", "exchange:",
                                                                         "accounts:", "tasks:",
+                                                                        "notices:",
                                                                         "indicators:",
                                                                         "packet"))
                                  or r in {"exchange:plan_json", "exchange:plan_workbook",
@@ -484,7 +568,7 @@ PAGE_GROUPS = {
                         and r not in {"exchange:plan_json", "exchange:plan_workbook",
                                       "indicators:table", "indicators:detail"}],
     "the progress cycle": [r for r in SPECS if r.startswith(("progress:", "packet"))],
-    "accounts and tasks": [r for r in SPECS if r.startswith(("accounts:", "tasks:"))],
+    "accounts and tasks": [r for r in SPECS if r.startswith(("accounts:", "tasks:", "notices:"))],
     "the read API": [r for r in SPECS if r.startswith("api:")],
 }
 
@@ -526,6 +610,7 @@ def test_the_matrix_asks_every_relation(estate: Estate):
                      if t.cycle is not None and t.figure is not None}
     assert {(S.COLLECTING, "submitted"), (S.COLLECTING, "not_started")} <= figure_states
     assert {r.split(",")[0] for r in relations("tokens")} == {"own", "not own"}
+    assert {r.split(",")[0] for r in relations("notices")} == {"own", "not own"}
     cycle_states = {t.cycle.status for t in estate.cycles if t.cycle is not None}
     assert {S.COLLECTING, S.REVIEWING, S.PUBLISHED} <= cycle_states
     assert len(whos) == 9

@@ -30,11 +30,13 @@ ROUTES: dict[str, str] = {
     "home": PUBLIC, "accounts:login": AUTH, "accounts:logout": AUTH,
     "accounts:profile": LOGIN, "accounts:token_create": LOGIN, "accounts:token_revoke": LOGIN,
     "accounts:recovery_codes": LOGIN, "accounts:two_factor": LOGIN,
-    "accounts:two_factor_setup": LOGIN,
+    "accounts:two_factor_setup": LOGIN, "accounts:notice_mail": LOGIN,
+    "notices:read": LOGIN,
     "api:openapi-json": API, "api:openapi-view": API, "api:api-root": API,
     "api:municipalities": API, "api:municipality_plans": API, "api:plan_detail": API,
     "api:plan_elements": API, "api:plan_initiatives": API, "api:plan_statements": API,
     "api:plan_indicators": API, "api:plan_cycles": API, "api:cycle_detail": API,
+    "api:cycle_figures": API,
     "tasks:mine": LOGIN,
     "tenancy:municipality": PUBLIC,
     "surveys:list": SECRETARIAT, "surveys:import": SECRETARIAT,
@@ -48,11 +50,43 @@ ROUTES: dict[str, str] = {
     "public:search": PUBLIC, "public:digest": PUBLIC,
     "plans:plan": PUBLIC, "plans:element": PUBLIC, "plans:initiative": PUBLIC,
     "plans:challenges": PUBLIC,
+    "plans:undo": LOGIN, "plan_create": LOGIN, "plans:history": LOGIN, "plans:revert": LOGIN,
     "plans:reporting": LOGIN, "plans:reporting_level": LOGIN, "plans:reporting_assign": LOGIN,
     "plans:reporting_organization": LOGIN,
     "indicators:table": PUBLIC, "indicators:detail": PUBLIC, "indicators:override": LOGIN,
     "indicators:import": LOGIN, "indicators:import_confirm": LOGIN,
     "indicators:reporter": LOGIN,
+
+    # Plan settings (#15: views_settings)
+    "plans:edit": LOGIN, "plans:settings": LOGIN, "plans:status": LOGIN,
+
+
+    # 体系 editor (#15: views_tree)
+    "plans:tree": LOGIN, "plans:element_add": LOGIN, "plans:element_edit": LOGIN,
+    "plans:element_move": LOGIN, "plans:element_delete": LOGIN, "plans:element_renumber": LOGIN,
+
+
+    # 取組 and what each actor does (#15: views_initiatives)
+    "plans:initiatives_edit": LOGIN, "plans:initiative_add": LOGIN,
+    "plans:initiative_edit": LOGIN, "plans:initiative_placement": LOGIN,
+    "plans:initiative_delete": LOGIN, "plans:initiative_statements": LOGIN,
+    "plans:statements_edit": LOGIN, "plans:statement_edit": LOGIN,
+    "plans:statement_move": LOGIN, "plans:statement_delete": LOGIN,
+    "plans:plan_statements": LOGIN, "plans:actor_add": LOGIN, "plans:actor_edit": LOGIN,
+    "plans:actor_move": LOGIN, "plans:actor_delete": LOGIN,
+
+
+    # 課題 (#15: views_challenges)
+    "plans:challenges_edit": LOGIN, "plans:challenge_create": LOGIN, "plans:challenge_cell": LOGIN,
+    "plans:challenge_edit": LOGIN, "plans:challenge_links": LOGIN, "plans:challenge_delete": LOGIN,
+    "plans:evidence_add": LOGIN, "plans:evidence_edit": LOGIN, "plans:evidence_move": LOGIN,
+    "plans:evidence_delete": LOGIN, "plans:initiative_challenges": LOGIN,
+
+
+    # Indicator editor (#15: views_edit)
+    "indicators:add": LOGIN, "indicators:edit": LOGIN, "indicators:target": LOGIN,
+    "indicators:observation": LOGIN, "indicators:merge": LOGIN,
+
     # The summary's exports share the summary's URL (reports resolves it first).
     "<lgcode:code>/<slug:slug>/cycles/<int:pk>/summary/": PUBLIC,
     "packets": LOGIN, "packet_download": LOGIN,
@@ -61,13 +95,15 @@ ROUTES: dict[str, str] = {
     "progress:cycle_edit": LOGIN, "progress:cycle_delete": LOGIN, "progress:summary": PUBLIC,
     "progress:cycle_waive": LOGIN, "progress:cycle_withdraw": LOGIN,
     "progress:opinion_create": LOGIN, "progress:opinion_respond": LOGIN,
+    "progress:entry_inline": LOGIN, "progress:figure_inline": LOGIN,
+    "progress:cycle_hand_in": LOGIN, "progress:cycle_accept_many": LOGIN,
     "progress:entry": PUBLIC, "progress:entry_save": LOGIN, "progress:entry_submit": LOGIN,
     "progress:entry_return": LOGIN, "progress:entry_accept": LOGIN, "progress:entry_rate": LOGIN,
     "progress:entry_correct": LOGIN, "progress:entry_version": LOGIN,
     "progress:entry_restore": LOGIN, "progress:workbook_download": LOGIN,
     "progress:workbook_upload": LOGIN, "progress:workbook_apply": LOGIN,
     "progress:figure": PUBLIC, "progress:figure_save": LOGIN, "progress:figure_return": LOGIN,
-    "progress:figure_accept": LOGIN,
+    "progress:figure_accept": LOGIN, "progress:figure_settle": LOGIN,
 }
 
 
