@@ -130,7 +130,7 @@ def concrete(pattern: str) -> str:
     """A URL for a pattern, filled with ささえ市's published plan and small ids."""
     pattern = pattern.replace("<lgcode:code>", "479001").replace("<slug:slug>", "dai3ji")
     pattern = pattern.replace("<code>", "479001").replace("<slug>", "dai3ji")
-    return "/" + re.sub(r"<(?:int:)?\w+>", "1", pattern)
+    return "/" + re.sub(r"<(?:\w+:)?\w+>", "1", pattern)
 
 
 def test_every_route_has_an_explicit_access_decision():
