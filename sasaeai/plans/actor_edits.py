@@ -27,6 +27,7 @@ from sasaeai.plans.initiative_edits import (
     actor_owner_ids,
 )
 from sasaeai.plans.models import Actor, Plan
+from sasaeai.plans.ordering import swap_with_neighbour
 
 SAME_LABEL = "同じ見出しの主体が既にあります。別の見出しにしてください。"
 
@@ -105,19 +106,10 @@ def move_actor(*, by: Any, actor: Actor, up: bool) -> AuditEvent | None:
     1… first, so that equal orders (as imported) move too."""
     plan, row = _locked_actor(by, actor.plan, actor)
     siblings = list(Actor.objects.select_for_update().filter(plan=plan).order_by("order", "id"))
-    at = next(i for i, a in enumerate(siblings) if a.pk == row.pk)
-    other = at - 1 if up else at + 1
-    if other < 0 or other >= len(siblings):
-        return None
     before = snapshot(row)
-    for number, sibling in enumerate(siblings, start=1):
-        if sibling.order != number:
-            sibling.order = number
-            sibling.save(update_fields=["order"])
-    mine, theirs = siblings[at], siblings[other]
-    mine.order, theirs.order = theirs.order, mine.order
-    mine.save(update_fields=["order"])
-    theirs.save(update_fields=["order"])
+    mine = swap_with_neighbour(siblings, row.pk, up=up)
+    if mine is None:
+        return None
     return record(by=by, action="plans.actor.move", obj=mine, before=before,
                   after=snapshot(mine), municipality_code=plan.municipality.code,
                   note="上へ移動" if up else "下へ移動")

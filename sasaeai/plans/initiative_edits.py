@@ -31,6 +31,7 @@ from sasaeai.plans.models import (
     Plan,
     PlanElement,
 )
+from sasaeai.plans.ordering import swap_with_neighbour
 from sasaeai.tenancy.models import Organization
 
 NOT_SECRETARIAT = "計画を編集できるのは事務局です。"
@@ -329,19 +330,10 @@ def move_statement(*, by: Any, statement: ActorStatement, up: bool) -> AuditEven
     plan, row = _locked_statement(by, statement)
     siblings = list(ActorStatement.objects.select_for_update().filter(
         plan=plan, actor_id=row.actor_id, **_statement_subject(row)).order_by("order", "id"))
-    at = next(i for i, s in enumerate(siblings) if s.pk == row.pk)
-    other = at - 1 if up else at + 1
-    if other < 0 or other >= len(siblings):
-        return None
     before = snapshot(row)
-    for number, sibling in enumerate(siblings, start=1):
-        if sibling.order != number:
-            sibling.order = number
-            sibling.save(update_fields=["order"])
-    mine, theirs = siblings[at], siblings[other]
-    mine.order, theirs.order = theirs.order, mine.order
-    mine.save(update_fields=["order"])
-    theirs.save(update_fields=["order"])
+    mine = swap_with_neighbour(siblings, row.pk, up=up)
+    if mine is None:
+        return None
     return record(by=by, action="plans.statement.move", obj=mine, before=before,
                   after=snapshot(mine), municipality_code=plan.municipality.code,
                   note="上へ移動" if up else "下へ移動")

@@ -97,17 +97,7 @@ def entry_inline(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk: 
             error = CONFLICT
         except ValidationError as exc:
             _add_errors(form, exc)
-    saved = form.is_valid() and not form.errors and not error
-    if not is_htmx(request):
-        if saved:
-            messages.success(request, "提出しました。" if submit else "下書きを保存しました。")
-            return _back("e", entry.pk)
-        if error:
-            messages.error(request, error)
-            return _back("e", entry.pk)
-        return tasks_page(request, bound={f"e{entry.pk}": form}, status=400)
-    return _render_card(request, "unit", entry.pk, saved=saved, submit=submit, error=error,
-                        form=None if saved else form)
+    return _answer(request, "e", entry.pk, form, submit=submit, error=error)
 
 
 @require_POST
@@ -129,17 +119,24 @@ def figure_inline(request: HttpRequest, code: str, slug: str, cycle_pk: int, pk:
             error = CONFLICT
         except ValidationError as exc:
             _add_errors(form, exc)
+    return _answer(request, "f", figure.pk, form, submit=submit, error=error)
+
+
+def _answer(request: HttpRequest, letter: str, pk: int, form: Any, *, submit: bool,
+            error: str) -> HttpResponse:
+    """After a card's save: the card again (htmx), or わたしの作業 with a message, or with the
+    form and its errors (400) when JavaScript is off. `letter` is the card's anchor: e or f."""
     saved = form.is_valid() and not form.errors and not error
     if not is_htmx(request):
         if saved:
             messages.success(request, "提出しました。" if submit else "下書きを保存しました。")
-            return _back("f", figure.pk)
+            return _back(letter, pk)
         if error:
             messages.error(request, error)
-            return _back("f", figure.pk)
-        return tasks_page(request, bound={f"f{figure.pk}": form}, status=400)
-    return _render_card(request, "figure", figure.pk, saved=saved, submit=submit, error=error,
-                        form=None if saved else form)
+            return _back(letter, pk)
+        return tasks_page(request, bound={f"{letter}{pk}": form}, status=400)
+    return _render_card(request, "unit" if letter == "e" else "figure", pk, saved=saved,
+                        submit=submit, error=error, form=None if saved else form)
 
 
 def is_htmx(request: HttpRequest) -> bool:
