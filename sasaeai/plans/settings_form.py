@@ -20,6 +20,7 @@ from sasaeai.audit.undo import REGISTRY
 from sasaeai.lib.wareki import WarekiError, format_fy, parse_year
 from sasaeai.plans.actions_settings import owner_choices
 from sasaeai.plans.editing import change_label
+from sasaeai.plans.history import LABELS
 from sasaeai.plans.models import Plan
 
 FIRST_FY, LAST_FY = 1947, 2200
@@ -156,6 +157,7 @@ def publication_preview(plan: Plan, absolute_url: str) -> Publication:
 class Change:
     event: AuditEvent
     undoable: bool
+    history: str = ""  # the item's history page, when it still exists and has one
 
     @property
     def label(self) -> str:
@@ -172,8 +174,25 @@ def recent_changes(plan: Plan, limit: int = 20) -> list[Change]:
         .order_by("-at", "-id")[:limit]
     )
     undone = set(AuditEvent.objects.filter(undoes__in=events).values_list("undoes_id", flat=True))
-    return [Change(e, e.object_type in REGISTRY and e.object_id != "" and e.pk not in undone)
-            for e in events]
+    pages = histories(plan, events)
+    return [Change(e, e.object_type in REGISTRY and e.object_id != "" and e.pk not in undone,
+                   pages.get((e.object_type, e.object_id), "")) for e in events]
+
+
+def histories(plan: Plan, events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """The history page of each item the events changed that still exists (one query per kind
+    of item)."""
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.object_type in LABELS and e.object_type in REGISTRY and e.object_id.isdigit():
+            wanted.setdefault(e.object_type, set()).add(int(e.object_id))
+    pages = {}
+    for label, ids in wanted.items():
+        for pk in REGISTRY[label].model._default_manager.filter(pk__in=ids).values_list(
+                "pk", flat=True):
+            pages[(label, str(pk))] = reverse(
+                "plans:history", args=[plan.municipality.code, plan.slug, LABELS[label], pk])
+    return pages
 
 
 def plan_url(plan: Plan, name: str) -> str:

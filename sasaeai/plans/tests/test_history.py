@@ -169,3 +169,23 @@ def test_another_plans_item_is_not_found():
     other = PlanElement.objects.filter(plan__municipality__code="402036").first()
     assert other is not None
     assert client_of("omitama-jimukyoku").get(history_url("element", other.pk)).status_code == 404
+
+
+def test_a_resident_reads_the_version_given_back_at_once_even_from_the_page_cache(
+        three_changes, public_cache):
+    element, _original, events = three_changes
+    anonymous = Client()
+    page = element.get_absolute_url()
+    assert SECOND in anonymous.get(page).text
+    assert anonymous.get(page).get("X-Sasaeai-Cache") == "hit"
+    client_of("omitama-jimukyoku").post(revert_url(events[0]),
+                                        {"seen": fingerprint(goal1(), ELEMENT_FIELDS)})
+    after = anonymous.get(page)
+    assert after.get("X-Sasaeai-Cache") != "hit"
+    assert FIRST in after.text and SECOND not in after.text
+
+
+def test_the_hub_links_each_recent_change_to_its_items_history(three_changes):
+    element, _original, _events = three_changes
+    response = client_of("omitama-jimukyoku").get(reverse("plans:edit", args=[CODE, SLUG]))
+    assert response.text.count(f'href="{history_url("element", element.pk)}"') == 3
