@@ -8,8 +8,9 @@ that the undoer has not seen.
 
 - an update (before and after): the registered fields get their `before` values back;
 - a creation (no before): the row is deleted again, unless something now refers to it;
-- a deletion (no after): the row comes back with its id and fields (not its many-to-many links,
-  which the snapshot does not hold: the page says so).
+- a deletion (no after): the row comes back with its id and fields; when the deleting action
+  recorded `deletion_snapshot(row)`, also its registered many-to-many links (to rows that still
+  exist) and its registered children deleted with it (a 課題's evidence).
 
 Apps register their rows once (`undoable(Model, fields)`, in their AppConfig.ready or models);
 audit imports no app.
@@ -34,13 +35,61 @@ from sasaeai.audit.models import AuditEvent
 class Undoable:
     model: type[models.Model]
     fields: tuple[str, ...]  # snapshot keys an edit may change (attnames for relations)
+    links: tuple[str, ...] = ()  # many-to-many fields a deletion's undo gives back
+    children: tuple[tuple[str, str], ...] = ()  # (label, foreign key) of rows deleted with it
 
 
 REGISTRY: dict[str, Undoable] = {}
+CHILDREN = "_children"
 
 
-def undoable(model: type[models.Model], fields: tuple[str, ...] | list[str]) -> None:
-    REGISTRY[model._meta.label] = Undoable(model, tuple(fields))
+def undoable(model: type[models.Model], fields: tuple[str, ...] | list[str], *,
+             links: tuple[str, ...] = (), children: tuple[tuple[str, str], ...] = ()) -> None:
+    REGISTRY[model._meta.label] = Undoable(model, tuple(fields), links, children)
+
+
+def deletion_snapshot(row: models.Model) -> dict[str, Any]:
+    """What undoing the row's deletion gives back: its fields, the ids of its registered links
+    and the snapshots of its registered children (deleted with it)."""
+    entry = REGISTRY[row._meta.label]
+    shot = snapshot(row)
+    for name in entry.links:
+        shot[name] = sorted(getattr(row, name).values_list("pk", flat=True))
+    for label, key in entry.children:
+        child = REGISTRY[label].model
+        shot.setdefault(CHILDREN, {})[label] = [
+            snapshot(c) for c in child._default_manager.filter(**{key: row.pk}).order_by("pk")]
+    return shot
+
+
+def _give_back_links_and_children(entry: Undoable, row: models.Model,
+                                  before: dict[str, Any]) -> bool:
+    """After a deletion's undo: the links to rows that still exist, and the children that are
+    not back already. Whether anything came back."""
+    any_back = False
+    for name in entry.links:
+        ids = before.get(name)
+        if not isinstance(ids, list) or not ids:
+            continue
+        target = row._meta.get_field(name).related_model
+        if not isinstance(target, type):
+            continue
+        existing = list(target._default_manager.filter(pk__in=ids))
+        getattr(row, name).set(existing)
+        any_back = any_back or bool(existing)
+    for label, shots in (before.get(CHILDREN) or {}).items():
+        child = REGISTRY.get(label)
+        if child is None:
+            continue
+        attnames = {f.attname: f for f in child.model._meta.concrete_fields}
+        for shot in shots:
+            if child.model._default_manager.filter(pk=shot.get("id")).exists():
+                continue
+            _save_back(child.model(**{name: _restored(attnames[name], value)
+                                      for name, value in shot.items() if name in attnames}),
+                       force_insert=True)
+            any_back = True
+    return any_back
 
 
 def values(row: models.Model, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
@@ -168,10 +217,11 @@ def undo(*, by: Any, event: AuditEvent, municipality_code: str) -> AuditEvent:
         restored = model(**{name: _restored(attnames[name], value)
                             for name, value in before.items() if name in attnames})
         _save_back(restored, force_insert=True)
+        back = _give_back_links_and_children(entry, restored, before)
         return record(by=by, action="audit.undo", obj=restored, before=None,
                       after=snapshot(restored), municipality_code=municipality_code,
-                      undoes=event, note=f"「{restored}」の削除を取り消しました（他の項目との"
-                                         "関連付けは戻していません）。")
+                      undoes=event, note=f"「{restored}」の削除を取り消しました"
+                                         f"{'（対応づけ・担当組織・根拠も戻しました）' if back else ''}。")
     raise ValidationError("この変更は元に戻せません。")
 
 

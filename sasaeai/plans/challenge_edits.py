@@ -21,7 +21,7 @@ from django.db.models import Max
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.audit.models import AuditEvent
-from sasaeai.audit.undo import check_fresh
+from sasaeai.audit.undo import check_fresh, deletion_snapshot
 from sasaeai.plans.editing import CHALLENGE_FIELDS, EVIDENCE_FIELDS
 from sasaeai.plans.models import Challenge, Evidence, Initiative, Plan, PlanElement
 
@@ -131,8 +131,9 @@ def link_lists(challenge: Challenge) -> dict[str, list[Any]]:
 
 @transaction.atomic
 def delete_challenge(*, by: Any, challenge: Challenge) -> AuditEvent:
-    """Delete the 課題 and its evidence. The 課題's event is the one to undo (it comes back
-    without its links); each piece of evidence leaves its own event, undoable from its history."""
+    """Delete the 課題 and its evidence. The 課題's event is the one to undo: it comes back with
+    its links and its evidence (audit.undo.deletion_snapshot); each piece of evidence and the
+    links also leave their own event, for the record."""
     plan = challenge.plan
     _allowed(by, plan)
     row = Challenge.objects.select_for_update().get(pk=challenge.pk)
@@ -145,8 +146,8 @@ def delete_challenge(*, by: Any, challenge: Challenge) -> AuditEvent:
     for evidence in Evidence.objects.select_for_update().filter(challenge=row):
         record(by=by, action="plans.evidence.delete", obj=evidence,
                before=evidence_shot(evidence, plan.pk), after=None, municipality_code=code)
-    made = record(by=by, action="plans.challenge.delete", obj=row, before=snapshot(row),
-                  after=None, municipality_code=code)
+    made = record(by=by, action="plans.challenge.delete", obj=row,
+                  before=deletion_snapshot(row), after=None, municipality_code=code)
     row.delete()
     return made
 

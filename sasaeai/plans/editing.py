@@ -44,6 +44,13 @@ EVIDENCE_FIELDS = ("challenge_id", "kind", "text", "order")
 PLACEMENT_FIELDS = ("initiative_id", "element_id", "note", "order")
 ACTOR_FIELDS = ("kind", "label", "sphere", "sphere_label", "order")
 
+# What undoing a deletion gives back beside the row (audit.undo.deletion_snapshot).
+DELETED_WITH: dict[str, dict[str, Any]] = {
+    "plans.Initiative": {"links": ("responsible",)},
+    "plans.Challenge": {"links": ("elements", "initiatives"),
+                        "children": (("plans.Evidence", "challenge_id"),)},
+}
+
 
 def register() -> None:
     """Called once from PlansConfig.ready: the plan's own rows can be undone."""
@@ -52,7 +59,8 @@ def register() -> None:
                           (Challenge, CHALLENGE_FIELDS), (Placement, PLACEMENT_FIELDS),
                           (Evidence, EVIDENCE_FIELDS), (Actor, ACTOR_FIELDS)):
         concrete = {f.attname for f in model._meta.concrete_fields}
-        undoable(model, tuple(name for name in fields if name in concrete))
+        undoable(model, tuple(name for name in fields if name in concrete),
+                 **DELETED_WITH.get(model._meta.label, {}))
 
 
 def belongs_to(event: AuditEvent, plan: Plan) -> bool:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
 from sasaeai.audit.models import AuditEvent
-from sasaeai.audit.undo import check_fresh
+from sasaeai.audit.undo import check_fresh, deletion_snapshot
 from sasaeai.plans.editing import INITIATIVE_FIELDS, STATEMENT_FIELDS
 from sasaeai.plans.models import (
     Actor,
@@ -252,7 +252,8 @@ def delete_initiative(*, by: Any, initiative: Initiative) -> AuditEvent:
     if found:
         raise ValidationError(f"「{row}」は次のものから参照されているため削除できません：{'、'.join(found)}。")
     names = sorted(row.responsible.values_list("name", flat=True))
-    made = record(by=by, action="plans.initiative.delete", obj=row, before=before, after=None,
+    made = record(by=by, action="plans.initiative.delete", obj=row,
+                  before=deletion_snapshot(row), after=None,
                   municipality_code=plan.municipality.code,
                   note=f"担当組織：{'・'.join(names) or 'なし'}")
     row.delete()

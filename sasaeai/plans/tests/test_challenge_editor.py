@@ -216,6 +216,9 @@ def test_a_deleted_challenge_comes_back_with_undo():
     sato = client_of("kurume-jimukyoku")
     c = challenge("課題⑧")
     c.initiatives.add(initiative("(2)"))
+    Evidence.objects.create(challenge=c, text="福祉の情報が届いていないと答えた人が多い", order=9)
+    evidence = list(c.evidence.order_by("order").values_list("text", flat=True))
+    assert len(evidence) == 6  # the plan's five findings and one more, deleted with it
     confirm = sato.get(url("challenge_delete", c.pk))
     assert "取組：(2) 見守り活動の推進" in confirm.text
     done = sato.post(url("challenge_delete", c.pk), follow=True)
@@ -225,7 +228,11 @@ def test_a_deleted_challenge_comes_back_with_undo():
     assert event.after is None and event.before is not None
     assert event.before["title"] == "情報が適切に入手できていないことへの対応が必要"
     sato.post(reverse("plans:undo", args=[CODE, SLUG, event.pk]))
-    assert challenge("課題⑧").title == "情報が適切に入手できていないことへの対応が必要"
+    assert "対応づけ・担当組織・根拠も戻しました" in AuditEvent.objects.get(undoes=event).note
+    again = challenge("課題⑧")
+    assert again.title == "情報が適切に入手できていないことへの対応が必要"
+    assert list(again.initiatives.values_list("number_label", flat=True)) == ["(2)"]
+    assert list(again.evidence.order_by("order").values_list("text", flat=True)) == evidence
 
 
 @pytest.mark.parametrize("username,status", [

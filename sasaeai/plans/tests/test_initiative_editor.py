@@ -158,6 +158,9 @@ def test_an_initiative_is_added_deleted_and_brought_back_in_an_unpublished_plan(
     client = client_of("omitama-jimukyoku")
     added = add_initiative(client, draft_goal(), is_new="on")
     assert added.is_new
+    added.responsible.set(added.plan.owners.all())  # the city and its 社協 report on it
+    responsible = set(added.responsible.all())
+    assert responsible
     delete_url = reverse("plans:initiative_delete", args=[OMITAMA, DRAFT, added.pk])
     assert "削除しますか" in client.get(delete_url).text
     response = client.post(delete_url, follow=True)
@@ -167,6 +170,7 @@ def test_an_initiative_is_added_deleted_and_brought_back_in_an_unpublished_plan(
     assert event.after is None
     client.post(reverse("plans:undo", args=[OMITAMA, DRAFT, event.pk]))
     assert Initiative.objects.get(pk=added.pk).title == "買い物支援の試行"
+    assert set(Initiative.objects.get(pk=added.pk).responsible.all()) == responsible
 
 
 def test_a_duplicate_number_is_refused_in_japanese():
