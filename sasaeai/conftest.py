@@ -1,8 +1,11 @@
 import os
+import threading
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 from sasaeai.testing import World, build_world
 
@@ -38,6 +41,31 @@ def _force_login_with_second_factor(self, user, backend=None):  # type: ignore[n
 
 _plain_force_login = Client.force_login
 Client.force_login = _force_login_with_second_factor  # type: ignore[method-assign]
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server's threads share the test's one in-memory SQLite connection: two requests at
+    once (an autosave still in flight when a form is posted) interleave their savepoints and one
+    fails with `no such savepoint` (stop 22's CI). On a shared connection requests take turns; on
+    PostgreSQL each thread has its own connection and requests stay concurrent, as on a server."""
+
+    def set_app(self, application):  # type: ignore[no-untyped-def]
+        if not self.connections_override:
+            return super().set_app(application)
+        turn = threading.Lock()
+
+        def in_turn(environ, start_response):  # type: ignore[no-untyped-def]
+            with turn:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    response.close()
+
+        return super().set_app(in_turn)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 @pytest.fixture(scope="session")
