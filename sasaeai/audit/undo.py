@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,13 @@ class Undoable:
 
 REGISTRY: dict[str, Undoable] = {}
 CHILDREN = "_children"
+# Actions whose events an app undoes itself (one event that changed many rows): action → a
+# function called like `undo`, under the event's lock, once it is known not undone yet.
+UNDOERS: dict[str, Callable[..., AuditEvent]] = {}
+
+
+def undoer(action: str, undo_it: Callable[..., AuditEvent]) -> None:
+    UNDOERS[action] = undo_it
 
 
 def undoable(model: type[models.Model], fields: tuple[str, ...] | list[str], *,
@@ -179,6 +187,8 @@ def undo(*, by: Any, event: AuditEvent, municipality_code: str) -> AuditEvent:
     AuditEvent.objects.select_for_update().filter(pk=event.pk).first()
     if is_undone(event):
         raise ValidationError("この変更は既に元に戻されています。")
+    if event.action in UNDOERS:
+        return UNDOERS[event.action](by=by, event=event, municipality_code=municipality_code)
     model, fields = entry.model, entry.fields
     row = model._default_manager.select_for_update().filter(pk=event.object_id).first()
     before, after = event.before, event.after

@@ -166,7 +166,8 @@ def versions(row: models.Model, entry: Undoable, code: str) -> list[Version]:
                                              words.of(name, after.get(name))))
         if event.after is not None:
             mine = {name: after[name] for name in shown_fields if name in after}
-            version.current = all(now[name] == value for name, value in mine.items())
+            version.current = bool(mine) and all(now[name] == value
+                                                 for name, value in mine.items())
             version.revertible = bool(mine) and not version.current
         found.append(version)
     return found

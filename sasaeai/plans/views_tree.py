@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sasaeai.accounts.access import Standing, forbid_unless, get_plan_and_standing
 from sasaeai.audit.undo import StaleEdit, fingerprint
 from sasaeai.lib.values import ascii_int
-from sasaeai.plans import tree
+from sasaeai.plans import renumbering, tree
 from sasaeai.plans.editing import ELEMENT_FIELDS, offer_undo
 from sasaeai.plans.models import Plan, PlanElement
 
@@ -201,23 +201,25 @@ def element_renumber(request: HttpRequest, code: str, slug: str, pk: int) -> Htt
     deep = source.get("deep") == "1"
     styles = [source.get(f"style{i}", "keep") for i in range(1, 6)]
     context = _context(plan, standing, element=element, deep=deep, styles=styles,
-                       choices=tree.STYLES, depths=range(1, 6))
+                       choices=renumbering.STYLES, depths=range(1, 6))
     try:
-        items = tree.renumber_plan(plan, list(plan.elements.all()), pk, styles, deep)
+        items = renumbering.renumber_plan(plan, list(plan.elements.all()), pk, styles, deep)
     except ValidationError as exc:
         return render(request, "plans/tree/renumber.html",
                       {**context, "errors": exc.messages}, status=400)
-    context.update(items=items, key=tree.preview_key(items),
+    context.update(items=items, key=renumbering.preview_key(items),
                    levels=sorted({i.depth for i in items}) or [1],
                    picked="style1" in source)
     if request.method == "GET":
         return render(request, "plans/tree/renumber.html", context)
     try:
-        changed = tree.renumber(by=request.user, plan=plan, pk=pk, styles=styles, deep=deep,
-                                key=request.POST.get("key", ""))
+        changed, event = renumbering.renumber(by=request.user, plan=plan, pk=pk, styles=styles,
+                                              deep=deep, key=request.POST.get("key", ""))
     except ValidationError as exc:
         return render(request, "plans/tree/renumber.html",
                       {**context, "errors": exc.messages}, status=409)
-    messages.success(request, f"{len(changed)}件の番号を振り直しました（各項目の履歴から元に戻せます）。"
-                     if changed else "番号は変わりませんでした。")
+    if event is None:
+        messages.info(request, "番号は変わりませんでした。")
+    else:
+        offer_undo(request, plan, event, f"{len(changed)}件の番号を振り直しました。")
     return HttpResponseRedirect(_tree_url(plan, pk))

@@ -181,6 +181,33 @@ def test_a_branch_is_renumbered_after_a_preview(sato: Client):
     assert [e.number_label for e in children(policy("1", "1-3"))] == ["ア", "イ", "ウ", "エ"]
 
 
+def test_a_whole_renumbering_is_undone_at_once_from_the_message_and_redone(sato: Client):
+    goal1 = goal("1")
+    data = {"deep": "1", "style1": "hyphen", "style2": "katakana"}
+    numbers = {e.pk: e.number_label for e in PlanElement.objects.filter(plan=plan())}
+    preview = sato.get(url("element_renumber", goal1.pk), data)
+    done = sato.post(url("element_renumber", goal1.pk), {**data, "key": preview.context["key"]},
+                     follow=True)
+    assert "件の番号を振り直しました。" in done.text and "元に戻す</button>" in done.text
+    assert [e.number_label for e in children(goal1)] == ["1-1", "1-2", "1-3"]
+    event = AuditEvent.objects.get(action="plans.tree.renumber")
+    assert event.object_id == str(goal1.pk) and len((event.after or {})["numbers"]) > 3
+    undone = sato.post(reverse("plans:undo", args=[CODE, SLUG, event.pk]), follow=True)
+    assert "元に戻しました。" in undone.text
+    assert {e.pk: e.number_label for e in PlanElement.objects.filter(plan=plan())} == numbers
+    back = AuditEvent.objects.get(undoes=event)
+    assert back.action == "plans.tree.renumber"
+    sato.post(reverse("plans:undo", args=[CODE, SLUG, back.pk]))  # and again: renumbered
+    assert [e.number_label for e in children(goal1)] == ["1-1", "1-2", "1-3"]
+    # One number changed by hand since: the renumbering is no longer undone at once.
+    again = AuditEvent.objects.get(undoes=back)
+    first = children(goal1)[0]
+    PlanElement.objects.filter(pk=first.pk).update(number_label="1-9")
+    refused = sato.post(reverse("plans:undo", args=[CODE, SLUG, again.pk]), follow=True)
+    assert "他の人が同じ項目を変更しています" in refused.text
+    assert [e.number_label for e in children(goal1)] == ["1-9", "1-2", "1-3"]
+
+
 def test_in_a_draft_an_element_with_reports_and_directions_is_not_deleted(sato: Client):
     Plan.objects.filter(pk=plan().pk).update(status=Plan.Status.DRAFT)
     first = policy("1", "1.")
