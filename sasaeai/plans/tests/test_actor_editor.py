@@ -203,3 +203,21 @@ def test_hostile_ids_change_nothing(draft: Plan, hostile: str) -> None:
     assert response.status_code == 400
     assert not draft.actors.exists() and not ActorStatement.objects.filter(plan=draft).exists()
     assert Actor.objects.get(pk=other.pk).label == other.label
+
+
+def test_a_renamed_actor_links_to_its_history_where_the_first_name_is_given_back(
+        draft: Plan) -> None:
+    sato = client_of("omitama-jimukyoku")
+    add_actor(sato)
+    actor = Actor.objects.get(plan=draft)
+    sato.post(url("plans:actor_edit"), edit_data(actor, label="市民ができること"))
+    history = reverse("plans:history", args=[CODE, SLUG, "actor", actor.pk])
+    assert f'href="{history}"' in sato.get(url("plans:plan_statements")).content.decode()
+
+    page = sato.get(history).content.decode()
+    assert "市民一人ひとりができること" in page and "市民ができること" in page
+    added = AuditEvent.objects.get(action="plans.actor.create", object_id=str(actor.pk))
+    response = sato.post(reverse("plans:revert", args=[CODE, SLUG, added.pk]),
+                         {"seen": fingerprint(Actor.objects.get(pk=actor.pk), ACTOR_FIELDS)})
+    assert response.status_code == 302
+    assert Actor.objects.get(pk=actor.pk).label == "市民一人ひとりができること"
