@@ -1,4 +1,4 @@
-"""A whole plan as one JSON document (format `sasaeai-plan`, version 1.1), and back.
+"""A whole plan as one JSON document (format `sasaeai-plan`, version 1.2), and back.
 
 The document holds everything a plan holds: its description and owners, the 体系 (elements,
 initiatives and 再掲 placements), the actors and what each does, the 課題 with their evidence and
@@ -59,7 +59,8 @@ from sasaeai.progress.models import Cycle, Entry, Opinion, PlanRatingScale, Rati
 from sasaeai.tenancy.models import Area, Organization
 
 FORMAT = "sasaeai-plan"
-VERSION = "1.1"  # 1.1: reporting_level, reporting_assignments, reporting_organization
+# 1.1: reporting_level, reporting_assignments, reporting_organization; 1.2: archived_at (廃止)
+VERSION = "1.2"
 
 # The fields each kind of row carries, by model field name (foreign keys are written as keys).
 FIELDS: dict[type[models.Model], list[str]] = {
@@ -69,8 +70,9 @@ FIELDS: dict[type[models.Model], list[str]] = {
     Area: ["name", "level_label", "description", "is_sample_name", "order"],
     Actor: ["kind", "label", "sphere", "sphere_label", "order"],
     PlanElement: ["level_label", "number_label", "title", "description", "is_priority", "is_new",
-                  "order"],
-    Initiative: ["number_label", "title", "description", "is_priority", "is_new", "order"],
+                  "order", "archived_at"],
+    Initiative: ["number_label", "title", "description", "is_priority", "is_new", "order",
+                 "archived_at"],
     Placement: ["note", "order"],
     ReportingAssignment: ["is_sample"],
     ActorStatement: ["text", "detail", "repeat_note", "order"],

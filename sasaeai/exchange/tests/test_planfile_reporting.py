@@ -92,7 +92,7 @@ def test_a_plan_comes_back_elsewhere_with_the_same_reporting(code, slug, elsewhe
 def test_the_file_names_the_unit_the_assignments_and_the_reporters():
     plan = with_reporters(demo(*OMITAMA))
     document = export_plan(plan)
-    assert document["version"] == "1.1"
+    assert document["version"] == "1.2"
     assert document["plan"]["reporting_level"] == "施策の方向"
     orgs = {o["key"]: o["name"] for o in document["organizations"]}
     elements = {e["key"]: e for e in document["elements"]}

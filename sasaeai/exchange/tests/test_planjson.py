@@ -114,6 +114,38 @@ def test_a_correction_a_waiver_and_a_withdrawal_travel_with_the_cycle():
     assert export_plan(plan, public=True)["cycles"] == []
 
 
+def test_an_archived_element_and_initiative_stay_archived_in_the_copy():
+    """久留米市 archives an element of its 体系 and a 取組 in the editor (廃止, ADR 0016's archive in a
+    published plan): the file says when (1.2), and the copy made from it has them archived too,
+    not back in force; the public file says so as the public pages do."""
+    from django.utils import timezone
+
+    from sasaeai.plans.models import Initiative, PlanElement
+
+    initiative = Initiative.objects.filter(plan__municipality__code="402036").order_by("pk").first()
+    assert initiative is not None
+    plan = demo_plan("402036", initiative.plan.slug)
+    element = PlanElement.objects.filter(plan=plan).order_by("-pk").first()
+    assert element is not None
+    when = timezone.now().replace(microsecond=0)
+    PlanElement.objects.filter(pk=element.pk).update(archived_at=when)
+    Initiative.objects.filter(pk=initiative.pk).update(archived_at=when)
+    document = export_plan(plan)
+    assert document["version"] == "1.2" and check_document(document) == []
+    assert sum(e["archived_at"] is not None for e in document["elements"]) == 1
+    assert sum(i["archived_at"] is not None for i in document["initiatives"]) == 1
+    result = import_plan(by=None, municipality=plan.municipality,
+                         doc=json.loads(json.dumps(document, ensure_ascii=False)), slug="copy")
+    assert result is not None
+    copy_ = result.plan
+    assert PlanElement.objects.get(plan=copy_, title=element.title,
+                                   number_label=element.number_label).archived_at == when
+    assert Initiative.objects.get(plan=copy_, title=initiative.title,
+                                  number_label=initiative.number_label).archived_at == when
+    assert [e["title"] for e in export_plan(plan, public=True)["elements"]
+            if e["archived_at"]] == [element.title]
+
+
 def broken(**changes) -> dict:
     document = copy.deepcopy(export_plan(demo_plan("082368", "dai3ji")))
     for path, value in changes.items():

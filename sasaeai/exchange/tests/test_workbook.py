@@ -80,7 +80,7 @@ def rich_document() -> dict[str, Any]:
     every kind of target and observation, texts a spreadsheet would take for formulas, and a
     plan that reports on its 施策の方向 (one made up, one named by the department)."""
     return {
-        "format": "sasaeai-plan", "version": "1.1", "municipality": dict(MUNICIPALITY),
+        "format": "sasaeai-plan", "version": "1.2", "municipality": dict(MUNICIPALITY),
         "organizations": [
             {"key": "O1", "parent": None, "name": "ささえ市", "short_name": "", "kind": "city",
              "order": 0},
@@ -213,6 +213,8 @@ def normalised(doc: dict[str, Any]) -> dict[str, Any]:
     doc.update(cycles=[], judgement_rule=None, rating_scale=None)
     for item in doc["indicators"]:
         item["judgement_overrides"] = []
+    for item in doc["elements"] + doc["initiatives"]:
+        item.pop("archived_at", None)  # 廃止 is the editor's (the plan file carries it)
 
     def renumber(rows: list[dict[str, Any]], group: Callable[[dict[str, Any]], Any]) -> None:
         seen: dict[Any, int] = {}

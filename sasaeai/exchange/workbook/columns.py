@@ -17,7 +17,7 @@ MAX_ERRORS = 100
 LAST_ROW = 10_000  # rows read per sheet; data validation covers the same rows
 
 FORMAT = "sasaeai-plan"
-VERSION = "1.1"
+VERSION = "1.2"
 
 GUIDE = "記入方法"
 PLAN = "計画"
