@@ -163,6 +163,8 @@ AXES_VERBOSE = False  # sasaeai.security logs the failures, without the noise
 OTP_TOTP_ISSUER = "ささえあい"
 SASAEAI_RECOVERY_CODES = 10
 LOGIN_URL = "accounts:login"
+# A password reset link works once, for a day (the mail says so).
+PASSWORD_RESET_TIMEOUT = 24 * 3600
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [

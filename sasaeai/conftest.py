@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.testcases import LiveServerThread
 
 from sasaeai.testing import World, build_world
+from sasaeai.testing_smtp import running_smtp_server
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -99,3 +100,9 @@ def public_cache():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def world(db) -> World:  # type: ignore[no-untyped-def]
     return build_world()
+
+
+@pytest.fixture
+def smtp_server():  # type: ignore[no-untyped-def]
+    """A real SMTP server on loopback for this test: (inbox, port); see sasaeai/testing_smtp.py."""
+    yield from running_smtp_server()

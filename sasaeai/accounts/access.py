@@ -465,6 +465,15 @@ def duties_of(user: Any) -> Duties:
 
 # Who is told (the other side of the duties: notices go to who holds one) --------------------------
 
+def memberships_of(user: Any) -> QuerySet[Membership]:
+    """One's own organisations and roles, for one's profile: municipality by code, then the
+    organisations in their order."""
+    return (Membership.objects.filter(user_id=getattr(user, "pk", None) or 0)
+            .select_related("organization__municipality")
+            .order_by("organization__municipality__code", "organization__order",
+                      "organization__name"))
+
+
 def reporters_of(organization_ids: Any) -> QuerySet[User]:
     """The active 担当 of these organizations: who writes and hands in their reports and figures."""
     return User.objects.filter(

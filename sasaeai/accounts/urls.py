@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sasaeai.accounts import views, views_second_factor
+from sasaeai.accounts import views, views_password, views_second_factor
 from sasaeai.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -15,6 +15,13 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", views_password.password_reset, name="password_reset"),
+    path("password/reset/sent/", views_password.password_reset_done, name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views_password.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("password/reset/complete/", views_password.password_reset_complete,
+         name="password_reset_complete"),
+    path("password/change/", views_password.password_change, name="password_change"),
     path("profile/", views.profile, name="profile"),
     path("profile/notice-mail/", views.notice_mail, name="notice_mail"),
     path("profile/tokens/", views.token_create, name="token_create"),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from sasaeai.accounts import actions
+from sasaeai.accounts.access import memberships_of
 from sasaeai.accounts.models import ApiToken
 
 
@@ -29,6 +30,7 @@ def _page(request: HttpRequest, form: TokenForm, *, key: str = "", status: int =
     tokens = ApiToken.objects.filter(user_id=request.user.pk or 0)
     response = render(request, "accounts/profile.html", {
         "form": form, "tokens": tokens, "new_key": key,
+        "memberships": memberships_of(request.user),
         "second_factor": TOTPDevice.objects.filter(user_id=request.user.pk or 0,
                                                    confirmed=True).first(),
         "second_factor_required": actions.needs_second_factor(request.user),

@@ -7,6 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "計画"
 
     def ready(self) -> None:
-        from sasaeai.plans import editing
+        from sasaeai.audit.undo import undoer
+        from sasaeai.plans import editing, renumbering
 
         editing.register()
+        undoer(renumbering.SUMMARY, renumbering.undo_renumber)  # a renumbering at once

@@ -53,12 +53,7 @@ DELETED_WITH: dict[str, dict[str, Any]] = {
 
 
 def register() -> None:
-    """Called once from PlansConfig.ready: the plan's own rows can be undone, and a
-    renumbering at once."""
-    from sasaeai.audit.undo import undoer
-    from sasaeai.plans.renumbering import SUMMARY, undo_renumber
-
-    undoer(SUMMARY, undo_renumber)
+    """Called once from PlansConfig.ready: the plan's own rows can be undone."""
     for model, fields in ((Plan, PLAN_FIELDS), (PlanElement, ELEMENT_FIELDS),
                           (Initiative, INITIATIVE_FIELDS), (ActorStatement, STATEMENT_FIELDS),
                           (Challenge, CHALLENGE_FIELDS), (Placement, PLACEMENT_FIELDS),

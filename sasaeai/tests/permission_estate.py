@@ -157,6 +157,7 @@ class Estate:
     histories: list[Target]  # the history page of the element that change renamed
     challenges: list[Target]  # a 課題 with one piece of evidence, per plan (#15: views_challenges)
     none: list[Target]
+    reset_links: list[Target]  # a password reset link: one that works (田中's), one that does not
     api_plans: list[Target]
     api_munis: list[Target]
     api_cycles: list[Target]
@@ -424,6 +425,7 @@ def build_estate(world: World) -> Estate:
                           plan=p) for p in all_plans],
         challenges=[challenge_target(p) for p in all_plans],
         none=[Target(home, {})],
+        reset_links=reset_links(home, world),
         api_plans=[plan_target(p) for p in all_plans],
         api_munis=[Target(m, {"code": m.code}, muni_has_published_plan=m != town)
                    for m in (home, other_city, town)],
@@ -432,6 +434,16 @@ def build_estate(world: World) -> Estate:
                            plan=c.plan, cycle=c) for c in cycles],
         keys=keys,
     )
+
+
+def reset_links(home: Any, w: World) -> list[Target]:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(w.tanaka.pk))
+    return [Target(home, {"uidb64": uid, "token": default_token_generator.make_token(w.tanaka)}),
+            Target(home, {"uidb64": uid, "token": "abc-0123456789abcdef"})]
 
 
 def challenge_target(p: Plan) -> Target:

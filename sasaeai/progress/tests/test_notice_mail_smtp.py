@@ -3,14 +3,7 @@ port, started and stopped by the test) as production sends it: SMTP backend, UTF
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from django.test import override_settings
 
 from sasaeai.accounts.models import User
@@ -18,34 +11,9 @@ from sasaeai.notices.models import Notice
 from sasaeai.plans.models import Plan
 from sasaeai.progress import actions
 from sasaeai.progress.models import Cycle
+from sasaeai.testing_smtp import free_port, smtp_mailers
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__(message_class=EmailMessage)
-        self.received: list[EmailMessage] = []
-
-    def handle_message(self, message: EmailMessage) -> None:  # type: ignore[override]
-        self.received.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def test_a_returned_report_reaches_the_organization_through_smtp(
@@ -65,17 +33,14 @@ def test_a_returned_report_reaches_the_organization_through_smtp(
                                expected_version=entry.version)
     entry.cycle = cycle
     entry = actions.submit_entry(by=suzuki, entry=entry, expected_version=entry.version)
-    smtp = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                        "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False,
-                                    "timeout": 10}}}
-    with override_settings(MAILERS=smtp), django_capture_on_commit_callbacks(execute=True):
+    with override_settings(MAILERS=smtp_mailers(port)), \
+            django_capture_on_commit_callbacks(execute=True):
         actions.return_entry(by=sato, entry=entry, comment="参加人数を記入してください。",
                              expected_version=entry.version)
-    received, = inbox.received
-    parsed = message_from_bytes(received.as_bytes(), policy=policy.default)
+    assert len(inbox.received) == 1
+    parsed, body = inbox.parsed()
     assert parsed["To"] == "omitama-shakyo@demo.sasaeai.invalid"
     assert str(parsed["Subject"]).startswith("【差戻し】報告「")
-    body = parsed.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert "差戻しの理由：参加人数を記入してください。" in body
     assert f"http://127.0.0.1:8000{entry.get_absolute_url()}" in body
     assert Notice.objects.get(recipient=suzuki, kind=Notice.Kind.RETURNED).mailed
@@ -86,10 +51,8 @@ def test_a_mail_server_that_is_down_loses_no_notice(django_capture_on_commit_cal
     from sasaeai.notices.delivery import send
 
     suzuki = User.objects.get(username="omitama-shakyo")
-    smtp = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                        "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "use_tls": False,
-                                    "timeout": 2}}}
-    with override_settings(MAILERS=smtp), django_capture_on_commit_callbacks(execute=True):
+    with override_settings(MAILERS=smtp_mailers(free_port(), timeout=2)), \
+            django_capture_on_commit_callbacks(execute=True):
         notice, = send(to=[suzuki], kind=Notice.Kind.RETURNED, subject="【差戻し】テスト",
                        body="差戻しの理由：確認を", url="/tasks/")
     notice.refresh_from_db()
