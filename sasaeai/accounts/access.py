@@ -285,6 +285,15 @@ class Standing:
         together (ADR 0017); rows that belong to one owner are `can_edit_owned_row`'s."""
         return self.secretariat
 
+    def can_invite(self, organization: Any = None) -> bool:
+        """Invite people to the municipality's organizations and manage its members: its
+        事務局 (issue #16); the operator for a municipality that has none yet."""
+        return self.secretariat
+
+    def can_create_municipality(self) -> bool:
+        """Open a new municipality (a tenant): the operator only."""
+        return self.superuser
+
     def can_create_plan(self) -> bool:
         """Start a new plan in the browser (an empty 素案 to build in the editors)."""
         return self.secretariat

@@ -82,3 +82,49 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        """Not yet accepted, not withdrawn and not expired."""
+        from django.utils import timezone
+
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                           expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to join an organization with a role: a one-time link that works
+    for 7 days. Only a hash of the link's key is kept. Accepting it makes an account (or, for
+    who already has one, adds the membership to it)."""
+
+    email = models.EmailField("メールアドレス")
+    display_name = models.CharField("氏名", max_length=60, blank=True)
+    organization = models.ForeignKey(Organization, verbose_name="組織", on_delete=models.CASCADE,
+                                     related_name="invitations")
+    role = models.CharField("役割", max_length=20, choices=Membership.Role.choices)
+    key_hash = models.CharField("招待キーのハッシュ値", max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, verbose_name="招待した人", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    invited_by_label = models.CharField("招待した人（当時の表示）", max_length=120, blank=True)
+    created_at = models.DateTimeField("招待日時", auto_now_add=True)
+    expires_at = models.DateTimeField("有効期限")
+    accepted_at = models.DateTimeField("受諾日時", null=True, blank=True)
+    accepted_by = models.ForeignKey(User, verbose_name="受諾した利用者", on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField("取り消し日時", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "招待"
+        verbose_name_plural = "招待"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email}（{self.organization}・{self.get_role_display()}）"
+
+    @property
+    def asks_second_factor(self) -> bool:
+        """The invitee will register an authenticator app after signing up (the 事務局's)."""
+        return self.role == Membership.Role.SECRETARIAT

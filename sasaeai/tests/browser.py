@@ -52,3 +52,19 @@ def second_factor(page, username: str) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="ログアウト").click()
     page.wait_for_url(lambda url: True)
+
+
+def looks_right(page, shots: str, name: str) -> None:
+    """A screenshot of the whole page to look at (in `shots`), no axe violation (WCAG 2.1 AA, as
+    for the public pages) and nothing wider than the screen."""
+    import os
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    from sasaeai.tests.test_accessibility import OPTIONS
+
+    os.makedirs(shots, exist_ok=True)
+    page.screenshot(path=os.path.join(shots, f"{name}.png"), full_page=True)
+    result = Axe().run(page, options=OPTIONS)
+    assert result.violations_count == 0, result.generate_report()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name

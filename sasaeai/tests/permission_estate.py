@@ -158,6 +158,7 @@ class Estate:
     challenges: list[Target]  # a 課題 with one piece of evidence, per plan (#15: views_challenges)
     none: list[Target]
     reset_links: list[Target]  # a password reset link: one that works (田中's), one that does not
+    invitations: list[Target]  # an open invitation's link, to an address no persona has
     api_plans: list[Target]
     api_munis: list[Target]
     api_cycles: list[Target]
@@ -426,6 +427,7 @@ def build_estate(world: World) -> Estate:
         challenges=[challenge_target(p) for p in all_plans],
         none=[Target(home, {})],
         reset_links=reset_links(home, world),
+        invitations=[invitation_link(home, city, sato)],
         api_plans=[plan_target(p) for p in all_plans],
         api_munis=[Target(m, {"code": m.code}, muni_has_published_plan=m != town)
                    for m in (home, other_city, town)],
@@ -444,6 +446,14 @@ def reset_links(home: Any, w: World) -> list[Target]:
     uid = urlsafe_base64_encode(force_bytes(w.tanaka.pk))
     return [Target(home, {"uidb64": uid, "token": default_token_generator.make_token(w.tanaka)}),
             Target(home, {"uidb64": uid, "token": "abc-0123456789abcdef"})]
+
+
+def invitation_link(home: Any, city: Organization, sato: Any) -> Target:
+    from sasaeai.accounts.invitations import invite
+
+    _invitation, key = invite(by=sato, organization=city, email="newcomer@example.jp",
+                              role=Membership.Role.STAFF)
+    return Target(home, {"key": key})
 
 
 def challenge_target(p: Plan) -> Target:

@@ -13,27 +13,17 @@ import re
 import tempfile
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
 from playwright.sync_api import expect
 
 from sasaeai.demo.loader import load_all
 from sasaeai.testing_smtp import smtp_mailers
-from sasaeai.tests.browser import second_factor
-from sasaeai.tests.test_accessibility import OPTIONS
+from sasaeai.tests.browser import looks_right, second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.path.join(tempfile.gettempdir(), "wp-password-reset")
 ADDRESS = "omitama-shakyo@demo.sasaeai.invalid"
 NEW = "ふれあいサロン2026-あおぞら"
-
-
-def clean(page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
-    result = Axe().run(page, options=OPTIONS)
-    assert result.violations_count == 0, result.generate_report()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), name
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -47,7 +37,7 @@ def test_suzuki_sets_a_new_password_from_the_mail_and_signs_in_with_it(
         page.goto(live_server.url + "/accounts/login/")
         page.get_by_role("link", name="パスワードを忘れた場合").click()
         expect(page.get_by_role("heading", name="パスワードを忘れた場合")).to_be_visible()
-        clean(page, f"reset-{width}")
+        looks_right(page, SHOTS, f"reset-{width}")
         page.get_by_label("登録しているメールアドレス").fill("nobody@example.jp")
         page.get_by_role("button", name="再設定のメールを送る").click()
         expect(page.get_by_role("heading", name="再設定のメールを送りました")).to_be_visible()
@@ -57,7 +47,7 @@ def test_suzuki_sets_a_new_password_from_the_mail_and_signs_in_with_it(
         page.get_by_label("登録しているメールアドレス").fill(ADDRESS)
         page.get_by_role("button", name="再設定のメールを送る").click()
         expect(page.get_by_role("heading", name="再設定のメールを送りました")).to_be_visible()
-        clean(page, f"sent-{width}")
+        looks_right(page, SHOTS, f"sent-{width}")
         assert len(inbox.received) == 1
         mail, body = inbox.parsed()
         assert mail["To"] == ADDRESS and mail["Subject"] == "【ささえあい】パスワードの再設定のご案内"
@@ -71,12 +61,12 @@ def test_suzuki_sets_a_new_password_from_the_mail_and_signs_in_with_it(
         page.get_by_label("新しいパスワード（確認のためもう一度）").fill("みじかい")
         page.get_by_role("button", name="パスワードを設定する").click()
         expect(page.get_by_text("このパスワードは短すぎます")).to_be_visible()
-        clean(page, f"refused-{width}")
+        looks_right(page, SHOTS, f"refused-{width}")
         page.get_by_label("新しいパスワード", exact=True).fill(NEW)
         page.get_by_label("新しいパスワード（確認のためもう一度）").fill(NEW)
         page.get_by_role("button", name="パスワードを設定する").click()
         expect(page.get_by_role("heading", name="パスワードを設定しました")).to_be_visible()
-        clean(page, f"complete-{width}")
+        looks_right(page, SHOTS, f"complete-{width}")
 
         page.get_by_role("link", name="ログインする").click()
         page.get_by_label("ユーザー名").fill("omitama-shakyo")
@@ -87,5 +77,5 @@ def test_suzuki_sets_a_new_password_from_the_mail_and_signs_in_with_it(
         page.goto(live_server.url + "/accounts/profile/")
         expect(page.get_by_role("heading", name="所属と役割")).to_be_visible()
         expect(page.get_by_role("row", name="小美玉市 小美玉市社会福祉協議会 担当")).to_be_visible()
-        clean(page, f"profile-{width}")
+        looks_right(page, SHOTS, f"profile-{width}")
     context.close()

@@ -265,6 +265,7 @@ SPECS: dict[str, Spec] = {
     "accounts:password_reset_confirm": Spec("reset_links", {GET: anyone, POST: anyone}),
     "accounts:password_reset_complete": read("none", anyone),
     "accounts:password_change": Spec("none", {GET: signed_in, POST: signed_in}),
+    "accounts:invitation": Spec("invitations", {GET: anyone, POST: anyone}),
     "accounts:token_create": write("none", signed_in),
     "accounts:token_revoke": write("tokens", owns),
     "accounts:notice_mail": write("none", signed_in),

@@ -33,7 +33,7 @@ ROUTES: dict[str, str] = {
     "accounts:two_factor_setup": LOGIN, "accounts:notice_mail": LOGIN,
     "accounts:password_reset": AUTH, "accounts:password_reset_done": AUTH,
     "accounts:password_reset_confirm": AUTH, "accounts:password_reset_complete": AUTH,
-    "accounts:password_change": LOGIN,
+    "accounts:password_change": LOGIN, "accounts:invitation": AUTH,
     "notices:read": LOGIN,
     "api:openapi-json": API, "api:openapi-view": API, "api:api-root": API,
     "api:municipalities": API, "api:municipality_plans": API, "api:plan_detail": API,

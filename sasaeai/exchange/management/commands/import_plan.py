@@ -30,7 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         municipality = Municipality.objects.filter(code=options["municipality"]).first()
         if municipality is None:
-            raise CommandError(f"地方公共団体コード「{options['municipality']}」の自治体がありません。")
+            raise CommandError(f"地方公共団体コード「{options['municipality']}」の自治体がありません。"
+                               f"先に `sasaeai create_municipality {options['municipality']}` で作成してください。")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"ファイル「{path}」が見つかりません。")
