@@ -23,6 +23,7 @@ urlpatterns = [
     path("<lgcode:code>/", include("sasaeai.tenancy.urls")),
     # Before the plan routes: "surveys" and "import" would otherwise be taken for a plan's slug.
     path("<lgcode:code>/surveys/", include("sasaeai.surveys.urls")),
+    path("<lgcode:code>/people/", include("sasaeai.accounts.urls_people")),
     path("<lgcode:code>/new/", plan_create_views.create, name="plan_create"),
     path("", include("sasaeai.exchange.urls")),
     path("", include("sasaeai.public.urls")),

@@ -592,6 +592,13 @@ def get_municipality_for_plan_creator(user: Any, code: str) -> Municipality:
     return municipality
 
 
+def get_municipality_for_people_manager(user: Any, code: str) -> Municipality:
+    """A municipality whose people and organizations the user manages (404 / 403 as above)."""
+    municipality, standing = get_municipality_and_standing(user, code)
+    forbid_unless(standing.can_invite(), "職員と組織の管理は、その自治体の事務局が行います。")
+    return municipality
+
+
 def get_municipality_for_importer(user: Any, code: str) -> Municipality:
     """A municipality into which the user uploads a plan (404 / 403 as above)."""
     municipality, standing = get_municipality_and_standing(user, code)

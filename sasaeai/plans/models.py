@@ -14,7 +14,8 @@ from sasaeai.lib.wareki import format_fy
 from sasaeai.tenancy.models import Area, Municipality, Organization
 
 # Municipality pages that sit where a plan's slug would (/<code>/<slug>/): no plan may take them.
-RESERVED_SLUGS = {"surveys": "市民アンケート", "import": "計画の取り込み", "new": "新しい計画の作成"}
+RESERVED_SLUGS = {"surveys": "市民アンケート", "import": "計画の取り込み", "new": "新しい計画の作成",
+                  "people": "職員と組織"}
 
 
 def joined_number(numbers: Iterable[str]) -> str:

@@ -132,6 +132,17 @@ class Target:
 
 
 @dataclass
+class People:
+    """What the 事務局's page of people points at, in 小美玉's stand-in (home) and another city:
+    a membership, a person, an open invitation, an organization."""
+
+    memberships: list[Target]
+    persons: list[Target]
+    invitations: list[Target]
+    organizations: list[Target]
+
+
+@dataclass
 class Estate:
     world: World
     yamamoto: Any
@@ -159,6 +170,7 @@ class Estate:
     none: list[Target]
     reset_links: list[Target]  # a password reset link: one that works (田中's), one that does not
     invitations: list[Target]  # an open invitation's link, to an address no persona has
+    people: People  # 職員と組織
     api_plans: list[Target]
     api_munis: list[Target]
     api_cycles: list[Target]
@@ -428,6 +440,7 @@ def build_estate(world: World) -> Estate:
         none=[Target(home, {})],
         reset_links=reset_links(home, world),
         invitations=[invitation_link(home, city, sato)],
+        people=people_targets(world, city, other_org),
         api_plans=[plan_target(p) for p in all_plans],
         api_munis=[Target(m, {"code": m.code}, muni_has_published_plan=m != town)
                    for m in (home, other_city, town)],
@@ -446,6 +459,26 @@ def reset_links(home: Any, w: World) -> list[Target]:
     uid = urlsafe_base64_encode(force_bytes(w.tanaka.pk))
     return [Target(home, {"uidb64": uid, "token": default_token_generator.make_token(w.tanaka)}),
             Target(home, {"uidb64": uid, "token": "abc-0123456789abcdef"})]
+
+
+def people_targets(world: World, city: Organization, other_org: Organization) -> People:
+    from sasaeai.accounts.invitations import invite
+
+    found = People([], [], [], [])
+    for org, person, by in ((city, world.ito, world.sato), (other_org, world.other, world.other)):
+        muni = org.municipality
+        code = {"code": muni.code}
+        membership = Membership.objects.filter(user=person, organization__municipality=muni).first()
+        assert membership is not None
+        found.memberships.append(Target(muni, {**code, "pk": membership.pk},
+                                         data={"role": "committee", "seen": membership.role}))
+        found.persons.append(Target(muni, {**code, "pk": person.pk}, data={"active": "0"}))
+        invitation, _key = invite(by=by, organization=org, email=f"people-{muni.code}@example.jp",
+                                  role=Membership.Role.VIEWER)
+        found.invitations.append(Target(muni, {**code, "pk": invitation.pk}))
+        found.organizations.append(Target(muni, {**code, "pk": org.pk}, data={
+            "name": f"{org.name}（新）", "kind": org.kind, "seen": org.name}))
+    return found
 
 
 def invitation_link(home: Any, city: Organization, sato: Any) -> Target:
