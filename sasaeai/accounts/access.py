@@ -599,6 +599,12 @@ def get_municipality_for_people_manager(user: Any, code: str) -> Municipality:
     return municipality
 
 
+def forbid_unless_operator(user: Any) -> None:
+    """The operator's own pages (a new municipality): 403 for everyone else."""
+    forbid_unless(Standing.of(user, None).can_create_municipality(),
+                  "このページは運営者（システム管理者）のためのものです。")
+
+
 def get_municipality_for_importer(user: Any, code: str) -> Municipality:
     """A municipality into which the user uploads a plan (404 / 403 as above)."""
     municipality, standing = get_municipality_and_standing(user, code)

@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sasaeai.accounts import views, views_invitation, views_password, views_second_factor
+from sasaeai.accounts import (
+    views,
+    views_invitation,
+    views_operator,
+    views_password,
+    views_second_factor,
+)
 from sasaeai.accounts.forms import LoginForm
 
 app_name = "accounts"
@@ -23,6 +29,8 @@ urlpatterns = [
          name="password_reset_complete"),
     path("password/change/", views_password.password_change, name="password_change"),
     path("invitation/<str:key>/", views_invitation.invitation, name="invitation"),
+    path("operator/municipalities/new/", views_operator.municipality_create,
+         name="municipality_create"),
     path("profile/", views.profile, name="profile"),
     path("profile/notice-mail/", views.notice_mail, name="notice_mail"),
     path("profile/tokens/", views.token_create, name="token_create"),

@@ -54,6 +54,10 @@ def signed_in(who: Who, t: Target) -> bool:
     return bool(who.user.is_authenticated)
 
 
+def operator(who: Who, t: Target) -> bool:
+    return bool(who.user.is_superuser)
+
+
 def nobody(who: Who, t: Target) -> bool:
     return False
 
@@ -266,6 +270,7 @@ SPECS: dict[str, Spec] = {
     "accounts:password_reset_complete": read("none", anyone),
     "accounts:password_change": Spec("none", {GET: signed_in, POST: signed_in}),
     "accounts:invitation": Spec("invitations", {GET: anyone, POST: anyone}),
+    "accounts:municipality_create": Spec("none", {GET: operator, POST: operator}),
     # 職員と組織 (#16): the 事務局 of the municipality
     "people:people": read("munis", runs),
     "people:invite": write("munis", runs),

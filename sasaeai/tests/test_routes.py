@@ -34,6 +34,7 @@ ROUTES: dict[str, str] = {
     "accounts:password_reset": AUTH, "accounts:password_reset_done": AUTH,
     "accounts:password_reset_confirm": AUTH, "accounts:password_reset_complete": AUTH,
     "accounts:password_change": LOGIN, "accounts:invitation": AUTH,
+    "accounts:municipality_create": LOGIN,
     "people:people": LOGIN, "people:invite": LOGIN, "people:invitation_withdraw": LOGIN,
     "people:membership_role": LOGIN, "people:membership_end": LOGIN,
     "people:person_active": LOGIN, "people:person_second_factor": LOGIN,

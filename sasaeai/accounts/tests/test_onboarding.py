@@ -187,3 +187,38 @@ def test_import_plan_for_an_unknown_code_says_how_to_create_it(tmp_path):
     with pytest.raises(CommandError) as refused:
         call_command("import_plan", str(plan_file), "--municipality", "272108")
     assert "sasaeai create_municipality 272108" in str(refused.value)
+
+
+def operator() -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("unei-kobayashi", "kobayashi@example.jp",
+                                                     "運営者のパスワード-2026"))
+    return client
+
+
+def test_the_operator_opens_a_municipality_on_its_page_too(mailoutbox,
+                                                           django_capture_on_commit_callbacks):
+    client = operator()
+    home = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("accounts:municipality_create")}"' in home
+    page = client.get(reverse("accounts:municipality_create"))
+    assert page.status_code == 200 and "地方公共団体コード" in page.content.decode()
+    wrong = client.post(reverse("accounts:municipality_create"), {"code": "272107"})
+    assert wrong.status_code == 400 and "検査数字が一致しません" in wrong.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("accounts:municipality_create"), {
+            "code": "272108", "secretariat_email": YAMADA, "secretariat_name": "山田 花子"},
+            follow=True)
+    assert done.redirect_chain[-1][0] == "/272108/"
+    assert "大阪府枚方市（272108）を作成しました" in done.content.decode()
+    assert [m.to for m in mailoutbox] == [[YAMADA]]
+
+
+@pytest.mark.parametrize(("username", "status"), [("omitama-jimukyoku", 403), (None, 302)])
+def test_nobody_but_the_operator_opens_a_municipality(username, status):
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    assert client.post(reverse("accounts:municipality_create"),
+                       {"code": "272108"}).status_code == status
+    assert not Municipality.objects.filter(code="272108").exists()
