@@ -24,12 +24,12 @@ Role = Membership.Role
 LAST = "{m}の事務局がいなくなるため、できません。先に別の方を事務局にしてください。"
 
 
-def _allowed(by: Any, municipality: Municipality) -> None:
+def allowed(by: Any, municipality: Municipality) -> None:
     if not Standing.of(by, municipality).can_invite():
         raise PermissionDenied("職員の管理ができるのは、その自治体の事務局です。")
 
 
-def _others_run_it(municipality: Municipality, *, but_user: Any = None,
+def others_run_it(municipality: Municipality, *, but_user: Any = None,
                    but_membership: Any = None) -> bool:
     """Whether an active 事務局 remains once this person or membership is set aside."""
     rest = Membership.objects.filter(organization__municipality=municipality,
@@ -83,7 +83,7 @@ def person_in(municipality: Municipality, pk: Any) -> User:
 
 def change_role(*, by: Any, municipality: Municipality, membership: Membership, role: str,
                 seen: str) -> Membership:
-    _allowed(by, municipality)
+    allowed(by, municipality)
     if role not in Role.values:
         raise ValidationError("役割は 事務局・担当・委員・閲覧 から選んでください。")
     with transaction.atomic():
@@ -92,7 +92,7 @@ def change_role(*, by: Any, municipality: Municipality, membership: Membership, 
             raise ValidationError("このページを開いた後に、他の人がこの所属を変更しました。一覧を開き直してください。何も変更していません。")
         if row.role == role:
             return row
-        if row.role == Role.SECRETARIAT and not _others_run_it(municipality, but_membership=row):
+        if row.role == Role.SECRETARIAT and not others_run_it(municipality, but_membership=row):
             raise ValidationError(LAST.format(m=municipality.name))
         before = {"role": row.role}
         row.role = role
@@ -106,12 +106,12 @@ def change_role(*, by: Any, municipality: Municipality, membership: Membership, 
 def end_membership(*, by: Any, municipality: Municipality, membership: Membership) -> None:
     """The person no longer belongs to the organization (moved to another section): their
     account stays, with whatever else they belong to; what they reported stays theirs."""
-    _allowed(by, municipality)
+    allowed(by, municipality)
     with transaction.atomic():
         row = Membership.objects.select_for_update().filter(pk=membership.pk).first()
         if row is None:
             return
-        if row.role == Role.SECRETARIAT and not _others_run_it(municipality, but_membership=row):
+        if row.role == Role.SECRETARIAT and not others_run_it(municipality, but_membership=row):
             raise ValidationError(LAST.format(m=municipality.name))
         record(by=by, action="accounts.membership.end", obj=row,
                before={"user": row.user.get_username(), "organization": row.organization.name,
@@ -122,7 +122,7 @@ def end_membership(*, by: Any, municipality: Municipality, membership: Membershi
 def set_active(*, by: Any, municipality: Municipality, person: User, active: bool) -> User:
     """Stop an account (who left: no sign-in, no mail) or start it again. Only for who belongs
     to this municipality alone; never oneself."""
-    _allowed(by, municipality)
+    allowed(by, municipality)
     if person.pk == getattr(by, "pk", None):
         raise ValidationError("ご自身のアカウントは停止できません。")
     with transaction.atomic():
@@ -133,7 +133,7 @@ def set_active(*, by: Any, municipality: Municipality, person: User, active: boo
                 organization__municipality=municipality).exists():
             raise ValidationError(f"{row}さんは他の自治体にも所属しているため、アカウントは停止できません。"
                                   f"{municipality.name}の所属を外してください。")
-        if not active and not _others_run_it(municipality, but_user=row):
+        if not active and not others_run_it(municipality, but_user=row):
             raise ValidationError(LAST.format(m=municipality.name))
         row.is_active = active
         row.save(update_fields=["is_active"])
@@ -149,7 +149,7 @@ def reset_second_factor(*, by: Any, municipality: Municipality, person: User) ->
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    _allowed(by, municipality)
+    allowed(by, municipality)
     with transaction.atomic():
         removed = TOTPDevice.objects.filter(user=person).delete()[0]
         StaticDevice.objects.filter(user=person).delete()
@@ -161,7 +161,7 @@ def reset_second_factor(*, by: Any, municipality: Municipality, person: User) ->
 def withdraw_invitation(*, by: Any, municipality: Municipality, pk: Any) -> Invitation:
     from django.utils import timezone
 
-    _allowed(by, municipality)
+    allowed(by, municipality)
     with transaction.atomic():
         row = (Invitation.objects.open().select_for_update()
                .filter(pk=pk, organization__municipality=municipality).first()

@@ -128,3 +128,37 @@ class Invitation(models.Model):
     def asks_second_factor(self) -> bool:
         """The invitee will register an authenticator app after signing up (the 事務局's)."""
         return self.role == Membership.Role.SECRETARIAT
+
+
+class ScheduledChange(models.Model):
+    """A row of a 人事異動 file dated after the day it was applied: kept until its day, when the
+    task worker makes it (accounts/personnel.py)."""
+
+    class Kind(models.TextChoices):
+        ARRIVE = "arrive", "着任"
+        LEAVE = "leave", "転出"
+        CHANGE = "change", "変更"
+
+    municipality = models.ForeignKey("tenancy.Municipality", verbose_name="自治体",
+                                     on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("区分", max_length=10, choices=Kind.choices)
+    display_name = models.CharField("氏名", max_length=60, blank=True)
+    email = models.EmailField("メールアドレス")
+    organization = models.ForeignKey(Organization, verbose_name="組織", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="+")
+    role = models.CharField("役割", max_length=20, choices=Membership.Role.choices, blank=True)
+    effective_on = models.DateField("異動日")
+    source = models.CharField("ファイル名と行", max_length=200, blank=True)
+    created_by = models.ForeignKey(User, verbose_name="登録した人", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    applied_at = models.DateTimeField("反映日時", null=True, blank=True)
+    outcome = models.TextField("結果", blank=True)
+
+    class Meta:
+        verbose_name = "予定された人事異動"
+        verbose_name_plural = "予定された人事異動"
+        ordering = ["effective_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_on} {self.get_kind_display()} {self.email}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sasaeai.accounts import views_people
+from sasaeai.accounts import views_people, views_personnel
 
 app_name = "people"
 urlpatterns = [
@@ -13,6 +13,10 @@ urlpatterns = [
     path("persons/<int:pk>/active/", views_people.person_active, name="person_active"),
     path("persons/<int:pk>/second-factor/", views_people.person_second_factor,
          name="person_second_factor"),
+    path("personnel/", views_personnel.personnel_upload, name="personnel"),
+    path("personnel/confirm/", views_personnel.personnel_confirm, name="personnel_confirm"),
+    path("personnel/template.xlsx", views_personnel.personnel_template,
+         name="personnel_template"),
     path("organizations/add/", views_people.organization_add, name="organization_add"),
     path("organizations/<int:pk>/", views_people.organization_edit, name="organization_edit"),
 ]

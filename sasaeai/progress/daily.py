@@ -157,11 +157,15 @@ def schedule_next(today: datetime.date) -> bool:
 
 @task
 def daily_notices(day: str = "") -> dict[str, Any]:
-    """Today's reminders (`day` as 2025-05-27 to run another day's), then tomorrow's run."""
+    """Today's 人事異動 and reminders (`day` as 2025-05-27 to run another day's), then tomorrow's
+    run."""
+    from sasaeai.accounts.personnel import apply_due
+
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     try:
+        moved = apply_due(today=today)  # 人事異動 dated today, kept since its file was read
         done = remind(today=today)
     finally:
         schedule_next(today)
-    return {"day": today.isoformat(), "reminded": [
+    return {"day": today.isoformat(), "personnel": moved, "reminded": [
         f"{r.cycle.pk}:{r.organization}:{r.kind}" for r in done]}

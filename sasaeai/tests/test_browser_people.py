@@ -13,9 +13,12 @@ import tempfile
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from sasaeai.accounts.models import User
 from sasaeai.demo.loader import DEMO_PASSWORD, load_all
+from sasaeai.tenancy.models import Municipality, Organization
 from sasaeai.testing_smtp import smtp_mailers
 from sasaeai.tests.browser import log_in, looks_right
 
@@ -86,3 +89,36 @@ def test_sato_invites_tanaka_to_a_new_department_and_stops_a_leaver(
         gone.get_by_role("button", name="ログイン").click()
         expect(gone.get_by_role("heading", name="職員ログイン")).to_be_visible()
         assert "/accounts/login/" in gone.url
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_sato_moves_people_with_the_personnel_file(live_server, browser, tmp_path, width):
+    """防災管理課's 担当 moves to 福祉総務課 and the committee member leaves, from one CSV file:
+    the preview lists both rows; confirmed, the 担当 is under 福祉総務課 and the leaver is 停止中."""
+    load_all(["omitama"])
+    Organization.objects.create(municipality=Municipality.objects.get(code="082368"),
+                                name="福祉総務課", kind="department")
+    today = timezone.localdate().isoformat()
+    moves = tmp_path / "人事異動.csv"
+    moves.write_text("\n".join([
+        "氏名,メールアドレス,組織,役割,異動日,区分",
+        f",omitama-tanto@demo.sasaeai.invalid,防災管理課,,{today},転出",
+        f"防災管理課 田中,omitama-tanto@demo.sasaeai.invalid,福祉総務課,担当,{today},着任",
+        f",omitama-iin@demo.sasaeai.invalid,,,{today},転出"]), encoding="utf-8")
+    sato = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900}).new_page()
+    log_in(sato, live_server.url, "omitama-jimukyoku", DEMO_PASSWORD)
+    sato.goto(live_server.url + "/082368/people/")
+    sato.get_by_role("link", name=re.compile("人事異動ファイルで")).click()
+    looks_right(sato, SHOTS, f"personnel-{width}")
+    sato.get_by_label("人事異動ファイル（.xlsx または .csv）").set_input_files(str(moves))
+    sato.get_by_role("button", name="読み取って確認する").click()
+    expect(sato.get_by_role("heading", name="反映する内容（3件）")).to_be_visible()
+    looks_right(sato, SHOTS, f"personnel-preview-{width}")
+    sato.get_by_role("button", name="反映する").click()
+    expect(sato.get_by_text("人事異動を反映しました（すぐに反映3件・予約0件）。")).to_be_visible()
+    moved = sato.locator("section.org-block", has=sato.get_by_role(
+        "heading", name=re.compile("^福祉総務課")))
+    expect(moved.get_by_text("防災管理課 田中", exact=True)).to_be_visible()
+    committee = sato.locator("li.inactive", has=sato.get_by_text("小美玉市 高橋", exact=True))
+    expect(committee).to_have_count(0)  # no membership left here: not listed at all
+    assert not User.objects.get(username="omitama-iin").is_active

@@ -183,3 +183,20 @@ def test_labels_and_names_that_start_a_formula_reach_every_csv_as_text(world: Wo
     tabulation = every_csv[0]
     for text in [survey.name, f"{start.strip()}東地区", f"{start.strip()}西地区"]:
         assert "'" + text in tabulation, (text, tabulation)
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_the_personnel_upload_refuses_it(world: World, kind):
+    from sasaeai.accounts.models import Invitation, Membership, ScheduledChange
+
+    name, data, message = HOSTILE[kind]
+    before = (state(), Membership.objects.count(), Invitation.objects.count(),
+              ScheduledChange.objects.count())
+    response = sato(world).post(reverse("people:personnel", args=["479001"]),
+                                {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 400
+    assert message.replace("大きすぎます", "") in response.text
+    assert "何も反映していません" in response.text or "大きすぎます" in response.text
+    assert 'name="token"' not in response.text
+    assert (state(), Membership.objects.count(), Invitation.objects.count(),
+            ScheduledChange.objects.count()) == before

@@ -39,6 +39,8 @@ ROUTES: dict[str, str] = {
     "people:membership_role": LOGIN, "people:membership_end": LOGIN,
     "people:person_active": LOGIN, "people:person_second_factor": LOGIN,
     "people:organization_add": LOGIN, "people:organization_edit": LOGIN,
+    "people:personnel": LOGIN, "people:personnel_confirm": LOGIN,
+    "people:personnel_template": LOGIN,
     "notices:read": LOGIN,
     "api:openapi-json": API, "api:openapi-view": API, "api:api-root": API,
     "api:municipalities": API, "api:municipality_plans": API, "api:plan_detail": API,

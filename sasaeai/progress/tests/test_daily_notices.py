@@ -70,7 +70,7 @@ def test_the_worker_reminds_before_the_due_date_once_and_then_weekly_once_it_is_
     capture = django_capture_on_commit_callbacks
     assert run_worker_on(datetime.date(2025, 5, 26), monkeypatch, capture)["reminded"] == []
     done = run_worker_on(datetime.date(2025, 5, 27), monkeypatch, capture)
-    assert done == {"day": "2025-05-27",
+    assert done == {"day": "2025-05-27", "personnel": 0,
                     "reminded": [f"{due_cycle.pk}:小美玉市社会福祉協議会:before"]}
     mail, = mailoutbox  # 社協 only: 防災管理課 handed in its figure, its reports were waived
     assert mail.to == ["omitama-shakyo@demo.sasaeai.invalid"]
