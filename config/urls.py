@@ -24,6 +24,8 @@ urlpatterns = [
     # Before the plan routes: "surveys" and "import" would otherwise be taken for a plan's slug.
     path("<lgcode:code>/surveys/", include("sasaeai.surveys.urls")),
     path("<lgcode:code>/people/", include("sasaeai.accounts.urls_people")),
+    # Retiring and merging organizations touches plans, indicators and cycles: progress's.
+    path("<lgcode:code>/people/organizations/", include("sasaeai.progress.reorganisation_urls")),
     path("<lgcode:code>/new/", plan_create_views.create, name="plan_create"),
     path("", include("sasaeai.exchange.urls")),
     path("", include("sasaeai.public.urls")),

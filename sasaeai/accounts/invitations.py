@@ -49,6 +49,8 @@ def invite(*, by: Any, organization: Organization, email: str, role: str,
     Returns the invitation and its key (the link's last part, shown nowhere else)."""
     if not Standing.of(by, organization).can_invite(organization):
         raise PermissionDenied("この組織に人を招待できるのは、その自治体の事務局です。")
+    if organization.is_retired:
+        raise ValidationError(f"「{organization.name}」は廃止されています。廃止されていない組織に招待してください。")
     email = email.strip()
     try:
         validate_email(email)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 
 from sasaeai.accounts.access import Standing, forget_standing
@@ -54,8 +54,8 @@ def people_of(municipality: Municipality) -> list[OrganizationPeople]:
         "user__totpdevice_set").order_by(
         "-user__is_active", "role", "user__display_name", "user__username")
     organizations = (Organization.objects.filter(municipality=municipality)
-                     .prefetch_related(Prefetch("memberships", queryset=members))
-                     .order_by("order", "id"))
+                     .select_related("merged_into").prefetch_related(Prefetch("memberships", queryset=members))
+                     .order_by(F("retired_at").asc(nulls_first=True), "order", "id"))
     return [OrganizationPeople(o, list(o.memberships.all())) for o in organizations]
 
 

@@ -127,7 +127,9 @@ def read(municipality: Municipality, name: str, data: bytes, *,
         return Reading([], [f"1行目に見出し「{'」「'.join(missing)}」がありません（ひな形の見出しのまま使ってください）。"])
     if len(table) - 1 > MAX_ROWS:
         return Reading([], [f"行が多すぎます。{MAX_ROWS:,}行までにしてください。"])
-    organizations = {fold(o.name): o for o in Organization.objects.filter(municipality=municipality)}
+    everyone = list(Organization.objects.filter(municipality=municipality))
+    retired = {fold(o.name) for o in everyone if o.is_retired}
+    organizations = {fold(o.name): o for o in everyone if not o.is_retired}
     organizations.update({fold(o.short_name): o for o in organizations.values() if o.short_name})
     rows, errors, seen = [], [], set()
 
@@ -151,7 +153,8 @@ def read(municipality: Municipality, name: str, data: bytes, *,
         org_text = cell(raw, "organization")
         organization = organizations.get(fold(org_text)) if org_text else None
         if org_text and organization is None:
-            problems.append(f"組織「{org_text}」がありません（「職員と組織」で先に追加してください）")
+            problems.append(f"組織「{org_text}」は廃止されています" if fold(org_text) in retired
+                            else f"組織「{org_text}」がありません（「職員と組織」で先に追加してください）")
         role_text = cell(raw, "role")
         role = ROLES.get(role_text, "")
         if role_text and not role:

@@ -79,6 +79,12 @@ class Organization(models.Model):
         related_name="children",
     )
     order = models.PositiveIntegerField("表示順", default=0)
+    retired_at = models.DateTimeField(
+        "廃止日時", null=True, blank=True,
+        help_text="廃止した組織には新しい仕事が割り当てられません。過去の報告や記録は残ります。")
+    merged_into = models.ForeignKey(
+        "self", verbose_name="統合先", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="merged_from")
 
     class Meta:
         verbose_name = "組織"
@@ -98,6 +104,10 @@ class Organization(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     def clean(self) -> None:
         if self.parent_id and self.parent and self.parent.municipality_id != self.municipality_id:

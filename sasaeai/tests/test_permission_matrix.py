@@ -284,6 +284,8 @@ SPECS: dict[str, Spec] = {
     "people:personnel": Spec("munis", {GET: runs, POST: runs}),
     "people:personnel_confirm": write("munis", runs),
     "people:personnel_template": read("munis", runs),
+    "reorganisation:retire": write("people.organizations", runs),
+    "reorganisation:merge": write("people.organizations", runs),
     "accounts:token_create": write("none", signed_in),
     "accounts:token_revoke": write("tokens", owns),
     "accounts:notice_mail": write("none", signed_in),
@@ -592,6 +594,7 @@ PAGE_GROUPS = {
                                                                         "surveys:", "exchange:",
                                                                         "accounts:", "tasks:",
                                                                         "notices:", "people:",
+                                                                        "reorganisation:",
                                                                         "indicators:",
                                                                         "packet"))
                                  or r in {"exchange:plan_json", "exchange:plan_workbook",
@@ -601,7 +604,7 @@ PAGE_GROUPS = {
                                       "indicators:table", "indicators:detail"}],
     "the progress cycle": [r for r in SPECS if r.startswith(("progress:", "packet"))],
     "accounts and tasks": [r for r in SPECS if r.startswith(("accounts:", "tasks:", "notices:",
-                                                              "people:"))],
+                                                              "people:", "reorganisation:"))],
     "the read API": [r for r in SPECS if r.startswith("api:")],
 }
 

@@ -41,6 +41,7 @@ ROUTES: dict[str, str] = {
     "people:organization_add": LOGIN, "people:organization_edit": LOGIN,
     "people:personnel": LOGIN, "people:personnel_confirm": LOGIN,
     "people:personnel_template": LOGIN,
+    "reorganisation:retire": LOGIN, "reorganisation:merge": LOGIN,
     "notices:read": LOGIN,
     "api:openapi-json": API, "api:openapi-view": API, "api:api-root": API,
     "api:municipalities": API, "api:municipality_plans": API, "api:plan_detail": API,
