@@ -14,8 +14,7 @@ ROLE_HELP = ("事務局：計画と評価サイクルの運営・職員の管理
 
 
 def _organizations(municipality: Municipality) -> Any:
-    return Organization.objects.filter(municipality=municipality, retired_at__isnull=True
-                                       ).order_by("order", "id")
+    return Organization.objects.in_use().filter(municipality=municipality).order_by("order", "id")
 
 
 class InviteForm(forms.Form):

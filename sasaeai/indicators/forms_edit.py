@@ -68,7 +68,7 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = Organization.objects.filter(municipality_id=plan.municipality_id)
-        choices = {"source_organization": orgs, "reporting_organization": orgs,
+        choices = {"source_organization": orgs, "reporting_organization": orgs.in_use(),
                    "element": PlanElement.objects.filter(plan=plan),
                    "initiative": Initiative.objects.filter(element__plan=plan)}
         for name, queryset in choices.items():

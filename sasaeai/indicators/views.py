@@ -220,7 +220,8 @@ class ReporterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organization"]
         if isinstance(field, forms.ModelChoiceField):  # always: declared above
-            field.queryset = Organization.objects.filter(municipality_id=plan.municipality_id)
+            field.queryset = Organization.objects.in_use().filter(
+                municipality_id=plan.municipality_id)
 
 
 @require_POST

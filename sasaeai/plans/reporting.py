@@ -89,7 +89,7 @@ def units(plan: Plan) -> list[Unit]:
         for row in rows:
             row.subject.element = by_id[row.subject.element_id]  # type: ignore[union-attr]
         for row in rows:
-            row.assigned = {o.pk: False for o in row.subject.responsible.all()}  # type: ignore[union-attr]
+            row.assigned = {o.pk: False for o in row.subject.responsible.all()}  # type: ignore[union-attr, misc]
         return rows
     archived = archived_ids(elements)  # 廃止 elements are asked no new report
     elements = [e for e in elements if e.pk not in archived]
@@ -135,7 +135,7 @@ def reporting_organizations(municipality: Municipality, plan: Plan | None = None
         Organization]:
     """The organisations that can be made responsible: the municipality's city, 社協 and
     departments, and any other organisation already assigned on the plan."""
-    orgs = Organization.objects.filter(municipality=municipality)
+    orgs = Organization.objects.in_use().filter(municipality=municipality)
     if plan is None:
         return list(orgs.filter(kind__in=REPORTING_KINDS))
     assigned = set(ReportingAssignment.objects.filter(plan=plan).values_list(

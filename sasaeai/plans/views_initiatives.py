@@ -71,7 +71,7 @@ def _elements(plan: Plan, *, archived: bool = False) -> list[tuple[PlanElement, 
 
 
 def _organizations(plan: Plan) -> list[Organization]:
-    return list(Organization.objects.filter(municipality=plan.municipality)
+    return list(Organization.objects.in_use().filter(municipality=plan.municipality)
                 .exclude(kind=Organization.Kind.COMMITTEE).order_by("order", "id"))
 
 

@@ -57,6 +57,12 @@ class Municipality(models.Model):
         return reverse("tenancy:municipality", args=[self.code])
 
 
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def in_use(self) -> OrganizationQuerySet:
+        """Those that may be given new work: not retired (機構改革)."""
+        return self.filter(retired_at__isnull=True)
+
+
 class Organization(models.Model):
     """A body that owns, runs or reports on a plan: the city, its 社協, a department, a committee."""
 
@@ -85,6 +91,8 @@ class Organization(models.Model):
     merged_into = models.ForeignKey(
         "self", verbose_name="統合先", on_delete=models.PROTECT, null=True, blank=True,
         related_name="merged_from")
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "組織"

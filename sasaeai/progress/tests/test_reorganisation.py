@@ -17,6 +17,7 @@ from sasaeai.accounts.models import Membership, User
 from sasaeai.audit.models import AuditEvent
 from sasaeai.indicators.models import Indicator
 from sasaeai.plans.models import Plan
+from sasaeai.plans.reporting import reporting_organizations
 from sasaeai.progress import actions, reorganisation
 from sasaeai.progress.models import Cycle, Entry
 from sasaeai.tenancy.models import Municipality, Organization
@@ -71,6 +72,7 @@ def test_bousai_is_merged_into_kikikanri_and_what_it_handed_in_keeps_its_name(co
     assert (event.after or {})["merged_into"] == "危機管理課"
 
     assert bousai not in InviteForm(omitama).fields["organization"].queryset  # type: ignore[attr-defined]
+    assert bousai not in reporting_organizations(omitama)  # no new reporting either
     with pytest.raises(Exception) as no_work:
         invitations.invite(by=sato(), organization=bousai, email="x@example.jp", role="staff")
     assert "廃止されています" in str(no_work.value)
