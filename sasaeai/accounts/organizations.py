@@ -24,7 +24,7 @@ def _allowed(by: Any, municipality: Municipality) -> None:
 
 def organization_in(municipality: Municipality, pk: Any) -> Organization:
     found = (Organization.objects.filter(pk=pk, municipality=municipality).first()
-             if str(pk).isdigit() else None)
+             if (str(pk).isascii() and str(pk).isdigit()) else None)
     if found is None:
         raise Http404("この組織は見つかりません。")
     return found

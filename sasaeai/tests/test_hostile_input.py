@@ -37,7 +37,14 @@ from django.test import Client
 from django.utils.datastructures import MultiValueDict
 
 from sasaeai.tests.permission_estate import Estate, Target, Who, build_estate
-from sasaeai.tests.test_permission_matrix import GET, POST, SPECS, url_of, writes_watched
+from sasaeai.tests.test_permission_matrix import (
+    GET,
+    POST,
+    SPECS,
+    targets_of,
+    url_of,
+    writes_watched,
+)
 from sasaeai.tests.test_routes import inventory
 
 pytestmark = pytest.mark.django_db
@@ -215,7 +222,7 @@ def normal_request(route: str, method: str, target: Target) -> tuple[dict[str, s
 def target_for(estate: Estate, who: Who, route: str, method: str) -> tuple[Target, bool]:
     """An object this persona may use through the route, else one it may not."""
     spec = SPECS[route]
-    targets: list[Target] = getattr(estate, spec.kind)
+    targets: list[Target] = targets_of(estate, spec.kind)
     allowed = next((t for t in targets if spec.rules[method](who, t)), None)
     return (allowed, True) if allowed is not None else (targets[0], False)
 
