@@ -18,6 +18,7 @@ from django.http import Http404
 from sasaeai.accounts.access import Standing, forget_standing
 from sasaeai.accounts.models import Invitation, Membership, User
 from sasaeai.audit.actions import record
+from sasaeai.lib.values import ascii_int
 from sasaeai.tenancy.models import Municipality, Organization
 
 Role = Membership.Role
@@ -67,7 +68,7 @@ def open_invitations(municipality: Municipality) -> QuerySet[Invitation]:
 def membership_in(municipality: Municipality, pk: Any) -> Membership:
     found = (Membership.objects.select_related("user", "organization")
              .filter(pk=pk, organization__municipality=municipality).first()
-             if (str(pk).isascii() and str(pk).isdigit()) else None)
+             if ascii_int(str(pk)) is not None else None)
     if found is None:
         raise Http404("この所属は見つかりません。")
     return found
@@ -75,7 +76,7 @@ def membership_in(municipality: Municipality, pk: Any) -> Membership:
 
 def person_in(municipality: Municipality, pk: Any) -> User:
     found = (User.objects.filter(pk=pk, memberships__organization__municipality=municipality)
-             .distinct().first() if (str(pk).isascii() and str(pk).isdigit()) else None)
+             .distinct().first() if ascii_int(str(pk)) is not None else None)
     if found is None:
         raise Http404("この職員は見つかりません。")
     return found
@@ -165,7 +166,7 @@ def withdraw_invitation(*, by: Any, municipality: Municipality, pk: Any) -> Invi
     with transaction.atomic():
         row = (Invitation.objects.open().select_for_update()
                .filter(pk=pk, organization__municipality=municipality).first()
-               if (str(pk).isascii() and str(pk).isdigit()) else None)
+               if ascii_int(str(pk)) is not None else None)
         if row is None:
             raise Http404("この招待は見つからないか、既に使われています。")
         row.revoked_at = timezone.now()

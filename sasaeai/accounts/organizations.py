@@ -12,9 +12,11 @@ from django.http import Http404
 
 from sasaeai.accounts.access import Standing
 from sasaeai.audit.actions import record, snapshot
+from sasaeai.lib.values import ascii_int
 from sasaeai.tenancy.models import Municipality, Organization
 
 FIELDS = ("name", "short_name", "kind", "parent_id")
+STALE = "このページを開いた後に、他の人がこの組織を変更しました。一覧を開き直してください。何も変更していません。"
 
 
 def _allowed(by: Any, municipality: Municipality) -> None:
@@ -24,7 +26,7 @@ def _allowed(by: Any, municipality: Municipality) -> None:
 
 def organization_in(municipality: Municipality, pk: Any) -> Organization:
     found = (Organization.objects.filter(pk=pk, municipality=municipality).first()
-             if (str(pk).isascii() and str(pk).isdigit()) else None)
+             if ascii_int(str(pk)) is not None else None)
     if found is None:
         raise Http404("この組織は見つかりません。")
     return found
@@ -69,7 +71,7 @@ def change_organization(*, by: Any, municipality: Municipality, organization: Or
     with transaction.atomic():
         row = Organization.objects.select_for_update().filter(pk=organization.pk).first()
         if row is None or row.name != seen:
-            raise ValidationError("このページを開いた後に、他の人がこの組織を変更しました。一覧を開き直してください。何も変更していません。")
+            raise ValidationError(STALE)
         before = snapshot(row)
         row.name, row.short_name, row.kind, row.parent = name, short_name, kind, parent
         _checked(municipality, row)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sasaeai.accounts import members
 from sasaeai.accounts.models import Invitation, Membership
+from sasaeai.accounts.organizations import STALE
 from sasaeai.audit.actions import record
 from sasaeai.indicators.models import Indicator
 from sasaeai.plans.models import Initiative, Plan, ReportingAssignment
@@ -24,7 +25,6 @@ from sasaeai.progress.models import Cycle, Entry, FigureRequest
 from sasaeai.tenancy.models import Municipality, Organization
 
 OPEN = (Cycle.Status.PREPARING, Cycle.Status.COLLECTING)
-STALE = "このページを開いた後に、他の人がこの組織を変更しました。一覧を開き直してください。何も変更していません。"
 
 
 def work_of(organization: Organization) -> list[str]:
